@@ -1,0 +1,2 @@
+// Exports of the conv kernel family (see assembly/README.md).
+export {};

@@ -1,0 +1,2 @@
+// Exports of the elementwise kernel family (see assembly/README.md).
+export {};

@@ -1,0 +1,2 @@
+// Exports of the pool kernel family (see assembly/README.md).
+export {};

@@ -1,0 +1,2 @@
+// Exports of the reduce kernel family (see assembly/README.md).
+export {};
