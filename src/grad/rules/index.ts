@@ -1,0 +1,6 @@
+// Registers every gradient rule (importing this module is enough).
+import './unary.js';
+import './binary.js';
+import './reduce.js';
+import './views.js';
+import './linalg.js';
