@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The lifetime tests call gc() to check the FinalizationRegistry safety net.
+    execArgv: ['--expose-gc'],
   },
 });

@@ -87,20 +87,24 @@ function normShape(op: string, shape: number | readonly number[]): number[] {
   return checkShape(op, typeof shape === 'number' ? [shape] : [...shape]);
 }
 
-export function full(shape: number | Shape, value: number, opts: CreateOptions = {}): Tensor {
-  const s = normShape('full', shape);
-  const dtype = checkDType('full', opts.dtype ?? 'float32');
+function filled(op: string, shape: number | Shape, value: number, opts: CreateOptions): Tensor {
+  const s = normShape(op, shape);
+  const dtype = checkDType(op, opts.dtype ?? 'float32');
   const t = ENGINE.empty(s, dtype);
   runKernel('fill', [], [t], { value });
   return finish(t, opts);
 }
 
+export function full(shape: number | Shape, value: number, opts: CreateOptions = {}): Tensor {
+  return filled('full', shape, value, opts);
+}
+
 export function zeros(shape: number | Shape, opts: CreateOptions = {}): Tensor {
-  return full(shape, 0, opts);
+  return filled('zeros', shape, 0, opts);
 }
 
 export function ones(shape: number | Shape, opts: CreateOptions = {}): Tensor {
-  return full(shape, 1, opts);
+  return filled('ones', shape, 1, opts);
 }
 
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {

@@ -1,7 +1,7 @@
 // Movement ops that make views: reshape, permute, expand, slice and friends.
 // No data moves (reshape of a non-contiguous tensor copies first).
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { type Shape, broadcastShapes, checkShape, contiguousStrides, fmt, normalizeAxes, normalizeAxis, sizeOf } from '../core/shape.js';
+import { type Shape, checkShape, contiguousStrides, fmt, normalizeAxes, normalizeAxis, sizeOf } from '../core/shape.js';
 import { ENGINE } from '../engine/engine.js';
 import { record } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -117,8 +117,9 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (off < 0) throw new ShapeError(`broadcastTo: cannot broadcast shape ${fmt(x.shape)} to ${fmt(shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= off ? x.shape[i - off] : d));
   checkShape('broadcastTo', target);
-  const b = broadcastShapes('broadcastTo', x.shape, target);
-  if (b.some((d, i) => d !== target[i])) throw new ShapeError(`broadcastTo: cannot broadcast shape ${fmt(x.shape)} to ${fmt(shape)}`);
+  if (x.shape.some((d, i) => d !== 1 && d !== target[i + off])) {
+    throw new ShapeError(`broadcastTo: cannot broadcast shape ${fmt(x.shape)} to ${fmt(shape)}`);
+  }
   const strides = target.map((d, i) => (i < off || x.shape[i - off] !== d ? 0 : x.strides[i - off]));
   const y = view(x, target, strides, x.offset);
   record('expand', [x], y);

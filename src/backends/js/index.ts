@@ -7,6 +7,9 @@ import { type CpuBackend, Storage } from '../../engine/backend.js';
 import { registerKernel } from '../../engine/registry.js';
 import { REFERENCE_KERNELS } from './kernels/index.js';
 
+/** The same budget as a WebAssembly memory, so that both backends run out alike. */
+const MAX_BYTES = 2 ** 32;
+
 export class JsBackend implements CpuBackend {
   readonly name = 'js' as const;
   readonly sync = true as const;
@@ -14,6 +17,9 @@ export class JsBackend implements CpuBackend {
 
   allocate(dtype: DType, size: number): Storage {
     const bytes = size * bytesPerElement(dtype);
+    if (this.held + bytes > MAX_BYTES) {
+      throw new OutOfMemoryError(`out of memory: ${bytes} bytes requested with ${this.held} in use; the js backend holds at most 4 GiB`);
+    }
     let data: TypedArray;
     try {
       data = new (arrayCtor(dtype))(size);

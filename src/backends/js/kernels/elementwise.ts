@@ -47,7 +47,8 @@ export const BINARY_REF: Record<string, BinaryFn> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  // C's (and PyTorch's) pow: 1^y = 1 and (-1)^(+-inf) = 1, where Math.pow gives NaN.
+  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b)),
   maximum: Math.max,
   minimum: Math.min,
 };

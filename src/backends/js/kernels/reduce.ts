@@ -100,8 +100,8 @@ export function softmaxRef(b: Backend, [x]: Tensor[], [y]: Tensor[], attrs: Attr
   const log: boolean = attrs.log;
   forEachStrided(x.shape, [x.offset, 0, y.offset], [x.strides, os, y.strides], (_, p) => {
     const m = max[p[1]];
-    // NaN for an all -inf slice (-inf - -inf), as PyTorch.
-    const l = m === -Infinity ? Number.NaN : lse[p[1]];
+    // An infinite max makes the whole slice NaN (inf - inf), as in PyTorch's kernels.
+    const l = m === -Infinity || m === Infinity ? Number.NaN : lse[p[1]];
     const v = xv[p[0]] - l;
     yv[p[2]] = log ? v : Math.exp(v);
   });
