@@ -6,35 +6,75 @@ import './grad/rules/index.js';
 import { ENGINE, type MemoryInfo } from './engine/engine.js';
 import type { Tensor } from './engine/tensor.js';
 
-export { Tensor } from './engine/tensor.js';
-export type { NestedArray } from './engine/tensor.js';
 export type { DType, TypedArray } from './core/dtype.js';
 export {
-  WasmgradError,
-  ShapeError,
-  DTypeError,
   ArgumentError,
-  DisposedError,
-  OutOfMemoryError,
   BackendError,
+  DisposedError,
+  DTypeError,
+  OutOfMemoryError,
+  ShapeError,
+  WasmgradError,
 } from './core/errors.js';
-export { init, backendInfo, type InitOptions, type BackendInfo } from './init.js';
 export type { MemoryInfo } from './engine/engine.js';
-export type { TensorLike } from './ops/util.js';
-
-export * from './ops/creation.js';
+export type { NestedArray } from './engine/tensor.js';
+export { Tensor } from './engine/tensor.js';
+export { type BackwardOptions, backward } from './grad/backward.js';
+export { type BackendInfo, backendInfo, type InitOptions, init } from './init.js';
 export * from './ops/binary.js';
-export { neg, exp, log, sqrt, rsqrt, abs, sign, tanh, sigmoid, relu, leakyRelu, elu, gelu, softplus, sin, cos, square, reciprocal, clamp, erf, floor, ceil, round, expm1, log1p } from './ops/unary.js';
-export { sum, mean, max, min, argmax, argmin, variance, variance as var, std, logsumexp, softmax, logSoftmax, type Axis, type VarOptions } from './ops/reduce.js';
-export { reshape, flatten, squeeze, unsqueeze, transpose, permute, broadcastTo, broadcastTo as expand, slice, narrow, select } from './ops/views.js';
-export { concat, stack, split, chunk, pad, sliceScatter } from './ops/join.js';
-export { gather, scatterAdd, indexSelect, indexAdd } from './ops/indexing.js';
-export { matmul, dot, outer } from './ops/linalg.js';
-export { conv2d, convTranspose2d, conv2dBackwardWeight, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv.js';
-export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, type MaxPool2dOptions, type AvgPool2dOptions } from './ops/pool.js';
-export { crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, binaryCrossEntropyWithLogits, dropout, type Reduction } from './ops/losses.js';
 export { cast, clone, contiguous, detach } from './ops/cast.js';
-export { backward, type BackwardOptions } from './grad/backward.js';
+export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, conv2dBackwardWeight, convTranspose2d } from './ops/conv.js';
+export * from './ops/creation.js';
+export { gather, indexAdd, indexSelect, scatterAdd } from './ops/indexing.js';
+export { chunk, concat, pad, sliceScatter, split, stack } from './ops/join.js';
+export { dot, matmul, outer } from './ops/linalg.js';
+export { binaryCrossEntropyWithLogits, crossEntropy, dropout, huberLoss, l1Loss, mseLoss, nllLoss, type Reduction } from './ops/losses.js';
+export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward, type MaxPool2dOptions, maxPool2d, maxPool2dBackward } from './ops/pool.js';
+export {
+  type Axis,
+  argmax,
+  argmin,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  softmax,
+  std,
+  sum,
+  type VarOptions,
+  variance,
+  variance as var,
+} from './ops/reduce.js';
+export {
+  abs,
+  ceil,
+  clamp,
+  cos,
+  elu,
+  erf,
+  exp,
+  expm1,
+  floor,
+  gelu,
+  leakyRelu,
+  log,
+  log1p,
+  neg,
+  reciprocal,
+  relu,
+  round,
+  rsqrt,
+  sigmoid,
+  sign,
+  sin,
+  softplus,
+  sqrt,
+  square,
+  tanh,
+} from './ops/unary.js';
+export type { TensorLike } from './ops/util.js';
+export { broadcastTo, broadcastTo as expand, flatten, narrow, permute, reshape, select, slice, squeeze, transpose, unsqueeze } from './ops/views.js';
 
 /** Live tensors, their bytes, and the bytes the backend holds (the WASM memory size). */
 export function memory(): MemoryInfo {

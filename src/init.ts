@@ -1,9 +1,10 @@
 // Choosing and starting a backend.
+
+import { JsBackend } from './backends/js/index.js';
+import type { Variant } from './backends/wasm/loader.js';
 import { ArgumentError } from './core/errors.js';
 import type { BackendName } from './engine/backend.js';
 import { ENGINE } from './engine/engine.js';
-import { JsBackend } from './backends/js/index.js';
-import type { Variant } from './backends/wasm/loader.js';
 import { clearScalarCache } from './ops/util.js';
 
 export interface InitOptions {

@@ -7,12 +7,7 @@ import type { Shape } from './shape.js';
  * pk the flat element index into operand k given its base offset and strides.
  * The innermost dim runs as a plain loop.
  */
-export function forEachStrided(
-  shape: Shape,
-  bases: readonly number[],
-  strides: readonly (readonly number[])[],
-  fn: (i: number, p: number[]) => void,
-): void {
+export function forEachStrided(shape: Shape, bases: readonly number[], strides: readonly (readonly number[])[], fn: (i: number, p: number[]) => void): void {
   const rank = shape.length;
   const k = bases.length;
   const p = bases.slice();

@@ -1,11 +1,11 @@
 // The engine owns what is global: the backends, memory accounting, scopes
 // (`tidy`), the gradient mode, and the safety net that frees tensors the
 // garbage collector found unreachable.
-import { type DType, type TypedArray, arrayCtor } from '../core/dtype.js';
+import { arrayCtor, type DType, type TypedArray } from '../core/dtype.js';
 import { BackendError, WasmgradError } from '../core/errors.js';
-import { type Shape, contiguousStrides, fmt, sizeOf } from '../core/shape.js';
+import { contiguousStrides, fmt, type Shape, sizeOf } from '../core/shape.js';
 import { gatherStrided } from '../core/strided.js';
-import { type Backend, type BackendName, type CpuBackend, type Storage, isCpuBackend } from './backend.js';
+import { type Backend, type BackendName, type CpuBackend, isCpuBackend, type Storage } from './backend.js';
 import { runKernel } from './registry.js';
 import { Tensor } from './tensor.js';
 
@@ -77,16 +77,25 @@ class Engine {
     storage.refs++;
     const t = new Tensor(storage, shape, strides, offset);
     this.numTensors++;
-    this.finalizer.register(t, storage, t);
     const scope = this.scopes[this.scopes.length - 1];
+    // A tensor in a scope is freed by the scope; the garbage-collector safety net
+    // is armed only when it leaves scopes (registering costs on every op).
     if (scope) scope.tensors.add(t);
+    else this.arm(t);
     return t;
+  }
+
+  /** Registers t with the FinalizationRegistry (once). */
+  private arm(t: Tensor): void {
+    if (t.armed || t.internal) return;
+    t.armed = true;
+    this.finalizer.register(t, t.storage, t);
   }
 
   disposeTensor(t: Tensor): void {
     if (t.disposed) return;
     t.disposed = true;
-    this.finalizer.unregister(t);
+    if (t.armed) this.finalizer.unregister(t);
     if (!t.internal) this.numTensors--;
     const node = t.gradFn;
     t.gradFn = null;
@@ -106,7 +115,8 @@ class Engine {
     this.numTensors--;
     if (!t.storage.internal) this.numBytes -= t.storage.bytes;
     t.storage.internal = true;
-    this.finalizer.unregister(t);
+    if (t.armed) this.finalizer.unregister(t);
+    t.armed = false;
     return t;
   }
 
@@ -135,7 +145,9 @@ class Engine {
     try {
       result = fn();
       if (result instanceof Promise) {
-        throw new WasmgradError('tidy: the function returned a Promise; tidy cannot span an await (dispose tensors by hand, or use tidy inside the async function)');
+        throw new WasmgradError(
+          'tidy: the function returned a Promise; tidy cannot span an await (dispose tensors by hand, or use tidy inside the async function)',
+        );
       }
       ok = true;
     } finally {
@@ -145,8 +157,10 @@ class Engine {
       const parent = this.scopes[this.scopes.length - 1];
       for (const t of scope.tensors) {
         if (t.disposed) continue;
-        if (keep.has(t) || t.kept) parent?.tensors.add(t);
-        else this.disposeTensor(t);
+        if (keep.has(t) || t.kept) {
+          if (parent) parent.tensors.add(t);
+          else this.arm(t);
+        } else this.disposeTensor(t);
       }
     }
     return result!;
@@ -155,13 +169,14 @@ class Engine {
   /** Exempts `t` from every enclosing and future `tidy`. */
   keep<T extends Tensor>(t: T): T {
     t.kept = true;
-    for (const s of this.scopes) s.tensors.delete(t);
+    this.untrack(t);
     return t;
   }
 
   /** Removes `t` from the scopes (it is owned elsewhere, e.g. by `.grad`), without pinning it. */
   untrack(t: Tensor): void {
     for (const s of this.scopes) s.tensors.delete(t);
+    this.arm(t);
   }
 
   get inScope(): boolean {

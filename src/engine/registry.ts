@@ -5,7 +5,6 @@ import { BackendError } from '../core/errors.js';
 import type { Backend, BackendName } from './backend.js';
 import type { Tensor } from './tensor.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: each kernel defines its own attributes
 export type Attrs = Record<string, any>;
 
 /**

@@ -4,7 +4,7 @@
 import type { DType, TypedArray } from '../core/dtype.js';
 import { DisposedError, ShapeError } from '../core/errors.js';
 import { formatTensor } from '../core/format.js';
-import { type Shape, contiguousStrides, fmt, isContiguous } from '../core/shape.js';
+import { contiguousStrides, fmt, isContiguous, type Shape } from '../core/shape.js';
 import type { Storage } from './backend.js';
 import { ENGINE } from './engine.js';
 import type { GradNode } from './node.js';
@@ -40,6 +40,8 @@ export class Tensor {
   leafOf: Tensor | null = null;
   /** @internal engine-owned (cached scalars): not counted by wg.memory(). */
   internal = false;
+  /** @internal registered with the garbage-collector safety net. */
+  armed = false;
 
   /** @internal Use the creation ops (`wg.tensor`, `wg.zeros`, ...). */
   constructor(storage: Storage, shape: Shape, strides: readonly number[], offset: number) {

@@ -9,8 +9,8 @@ import { ENGINE } from '../engine/engine.js';
 import { type Edge, Node } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { add } from '../ops/binary.js';
-import { onesLike } from '../ops/creation.js';
 import { detach } from '../ops/cast.js';
+import { onesLike } from '../ops/creation.js';
 import { sumToShape } from './unbroadcast.js';
 
 export interface BackwardOptions {
@@ -101,7 +101,10 @@ export function propagate(roots: Tensor[], rootGrads: Tensor[], wanted: Tensor[]
       return;
     }
     if (wantedKeys) {
-      if (!wantedKeys.has(key)) return g.dispose();
+      if (!wantedKeys.has(key)) {
+        g.dispose();
+        return;
+      }
       const prev = captured.get(key);
       captured.set(key, prev ? sumAndFree(prev, g) : g);
       return;
@@ -144,7 +147,10 @@ function sumAndFree(a: Tensor, b: Tensor): Tensor {
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
-  if (leaf.disposed) return g.dispose();
+  if (leaf.disposed) {
+    g.dispose();
+    return;
+  }
   let v = g;
   if (!createGraph && g.gradFn) {
     v = detach(g);

@@ -1,6 +1,6 @@
 // Un-broadcasting: the one place where a gradient with a broadcast shape is
 // summed back down to the shape of the input it belongs to.
-import { type DType } from '../core/dtype.js';
+import type { DType } from '../core/dtype.js';
 import { ENGINE } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { cast } from '../ops/cast.js';

@@ -5,7 +5,7 @@ import { broadcastShapes } from '../core/shape.js';
 import { record } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { cast } from './cast.js';
-import { type TensorLike, binaryOperands, runOp, toTensor } from './util.js';
+import { binaryOperands, runOp, type TensorLike, toTensor } from './util.js';
 
 /** Casts the operands to `dtype`, runs `fn`, and frees the casts. */
 function withDType<T>(a: Tensor, b: Tensor, dtype: DType, fn: (a: Tensor, b: Tensor) => T): T {
@@ -78,4 +78,3 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     if (c !== c0) c.dispose();
   }
 }
-

@@ -96,7 +96,9 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
   const stride = pair(op, 'stride', opts.stride, 1, 1);
   const dilation = pair(op, 'dilation', opts.dilation, 1, 1);
   if (C % groups !== 0 || Cout % groups !== 0 || Cg * groups !== C) {
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} and weight ${fmt(w.shape)} do not fit groups=${groups} (need C = ${Cg} * groups and Cout divisible by groups)`);
+    throw new ShapeError(
+      `${op}: input ${fmt(x.shape)} and weight ${fmt(w.shape)} do not fit groups=${groups} (need C = ${Cg} * groups and Cout divisible by groups)`,
+    );
   }
   checkBias(op, opts.bias, Cout, x.dtype);
   let padding: [number, number];
@@ -114,7 +116,9 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
   const OW = convOutSize(Wi, kW, stride[1], padding[1], dilation[1]);
   if (OH <= 0 || OW <= 0) {
     if (input !== x) input.dispose();
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} is too small for kernel ${kH}x${kW} (dilation ${fmt(dilation)}, padding ${fmt(padding)}): output would be ${OH}x${OW}`);
+    throw new ShapeError(
+      `${op}: input ${fmt(x.shape)} is too small for kernel ${kH}x${kW} (dilation ${fmt(dilation)}, padding ${fmt(padding)}): output would be ${OH}x${OW}`,
+    );
   }
   const attrs: ConvAttrs = { stride, padding, dilation, groups };
   try {
@@ -164,7 +168,12 @@ export function convTranspose2d(x: Tensor, w: Tensor, opts: ConvTranspose2dOptio
  * The gradient of conv2d with respect to its weight: for input x and output
  * gradient dy, a tensor of `weightShape`. Differentiable in both arguments.
  */
-export function conv2dBackwardWeight(x: Tensor, dy: Tensor, weightShape: readonly number[], opts: Omit<Conv2dOptions, 'bias' | 'padding'> & { padding?: Pair } = {}): Tensor {
+export function conv2dBackwardWeight(
+  x: Tensor,
+  dy: Tensor,
+  weightShape: readonly number[],
+  opts: Omit<Conv2dOptions, 'bias' | 'padding'> & { padding?: Pair } = {},
+): Tensor {
   const op = 'conv2dBackwardWeight';
   checkOperands(op, x, dy);
   const groups = checkGroups(op, opts.groups);

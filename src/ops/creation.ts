@@ -1,8 +1,8 @@
 // Creating tensors: from values, constants, ranges and random numbers.
-import { type DType, type TypedArray, arrayCtor, dtypeOfArray, isDType } from '../core/dtype.js';
+import { arrayCtor, type DType, dtypeOfArray, isDType, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { globalRandom } from '../core/random.js';
-import { type Shape, checkShape, fmt, sizeOf } from '../core/shape.js';
+import { checkShape, fmt, type Shape, sizeOf } from '../core/shape.js';
 import { ENGINE } from '../engine/engine.js';
 import { runKernel } from '../engine/registry.js';
 import type { NestedArray, Tensor } from '../engine/tensor.js';

@@ -8,7 +8,7 @@ import { record } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { cast } from './cast.js';
 import { checkTensor, runOp } from './util.js';
-import { type SliceRange, narrow, normalizeSlice, sliceShape, sliceView, unsqueeze } from './views.js';
+import { narrow, normalizeSlice, type SliceRange, sliceShape, sliceView, unsqueeze } from './views.js';
 
 /** Copies `src` into the region `r` of `dst` (a kernel call on views; no recording). */
 function copyInto(dst: Tensor, r: SliceRange, src: Tensor): void {
@@ -69,7 +69,12 @@ export function stack(tensors: Tensor[], axis = 0): Tensor {
     throw new ShapeError(`stack: all tensors must have the same shape, got ${tensors.map((x) => fmt(x.shape)).join(', ')}`);
   }
   const a = normalizeAxis('stack', axis, s0.length + 1, s0);
-  return ENGINE.tidy(() => concat(tensors.map((t) => unsqueeze(t, a)), a));
+  return ENGINE.tidy(() =>
+    concat(
+      tensors.map((t) => unsqueeze(t, a)),
+      a,
+    ),
+  );
 }
 
 /**
@@ -116,7 +121,9 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
 export function pad(x: Tensor, padding: number[], value = 0): Tensor {
   checkTensor('pad', x);
   if (!Array.isArray(padding) || padding.length % 2 !== 0 || padding.length / 2 > x.ndim) {
-    throw new ArgumentError(`pad: padding must hold (before, after) pairs for at most ${x.ndim} axes, got ${Array.isArray(padding) ? fmt(padding) : String(padding)}`);
+    throw new ArgumentError(
+      `pad: padding must hold (before, after) pairs for at most ${x.ndim} axes, got ${Array.isArray(padding) ? fmt(padding) : String(padding)}`,
+    );
   }
   if (padding.some((p) => !Number.isInteger(p) || p < 0)) throw new ArgumentError(`pad: padding must be non-negative integers, got ${fmt(padding)}`);
   const before = x.shape.map(() => 0);

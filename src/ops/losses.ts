@@ -5,12 +5,12 @@ import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { ENGINE } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { abs, exp, log1p, neg, relu, square } from './unary.js';
 import { add, div, ge, mul, ne, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { rand } from './creation.js';
 import { gather, indexSelect } from './indexing.js';
 import { logSoftmax, mean, sum } from './reduce.js';
+import { abs, exp, log1p, neg, relu, square } from './unary.js';
 import { checkTensor, requireFloat } from './util.js';
 import { flatten, reshape, squeeze, unsqueeze } from './views.js';
 
@@ -175,4 +175,3 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
     return mul(x, mul(cast(keep, x.dtype), 1 / (1 - p)));
   });
 }
-

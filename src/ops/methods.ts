@@ -121,14 +121,40 @@ declare module '../engine/tensor.js' {
 
 type Method = (this: Tensor, ...args: never[]) => unknown;
 const methods: Record<string, Method> = {};
-// biome-ignore lint/suspicious/noExplicitAny: the table binds functions of many signatures
 const bind = (fns: Record<string, any>, names: string[]) => {
-  for (const n of names) methods[n] = function (this: Tensor, ...args: unknown[]) {
-    return fns[n](this, ...args);
-  };
+  for (const n of names)
+    methods[n] = function (this: Tensor, ...args: unknown[]) {
+      return fns[n](this, ...args);
+    };
 };
 bind(b, ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'where']);
-bind(u, ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'leakyRelu', 'elu', 'gelu', 'softplus', 'sin', 'cos', 'square', 'reciprocal', 'clamp', 'erf', 'floor', 'ceil', 'round', 'expm1', 'log1p']);
+bind(u, [
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'abs',
+  'sign',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'leakyRelu',
+  'elu',
+  'gelu',
+  'softplus',
+  'sin',
+  'cos',
+  'square',
+  'reciprocal',
+  'clamp',
+  'erf',
+  'floor',
+  'ceil',
+  'round',
+  'expm1',
+  'log1p',
+]);
 bind(r, ['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'std', 'logsumexp', 'softmax', 'logSoftmax']);
 bind({ var: r.variance }, ['var']);
 bind(v, ['reshape', 'flatten', 'squeeze', 'unsqueeze', 'transpose', 'permute', 'broadcastTo', 'slice', 'narrow', 'select']);

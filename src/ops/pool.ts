@@ -6,7 +6,7 @@ import { ENGINE } from '../engine/engine.js';
 import { record } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { contiguous } from './cast.js';
-import { type Pair, convOutSize, pair } from './conv.js';
+import { convOutSize, type Pair, pair } from './conv.js';
 import { checkTensor, runOp } from './util.js';
 
 export interface MaxPool2dOptions {
@@ -34,7 +34,12 @@ export interface PoolAttrs {
   countIncludePad: boolean;
 }
 
-function poolAttrs(op: string, shape: readonly number[], dtype: string, o: MaxPool2dOptions & { countIncludePad?: boolean }): { attrs: PoolAttrs; out: number[] } {
+function poolAttrs(
+  op: string,
+  shape: readonly number[],
+  dtype: string,
+  o: MaxPool2dOptions & { countIncludePad?: boolean },
+): { attrs: PoolAttrs; out: number[] } {
   if (!o || o.kernelSize === undefined) throw new ArgumentError(`${op}: kernelSize is required`);
   if (shape.length !== 4) throw new ShapeError(`${op}: input must be 4-D [N, C, H, W], got ${fmt(shape)}`);
   if (dtype === 'int32') throw new DTypeError(`${op}: input must be a float tensor, got int32`);
@@ -62,7 +67,15 @@ export function maxPool2d(x: Tensor, opts: MaxPool2dOptions & { returnIndices?: 
   const { attrs, out } = poolAttrs('maxPool2d', x.shape, x.dtype, opts);
   const [y, idx] = ENGINE.tidy(() => {
     const c = contiguous(x);
-    const [y, idx] = runOp('maxPool2d', [c], [[out, x.dtype], [out, 'int32']], attrs);
+    const [y, idx] = runOp(
+      'maxPool2d',
+      [c],
+      [
+        [out, x.dtype],
+        [out, 'int32'],
+      ],
+      attrs,
+    );
     // The indices ride along as a non-differentiable input, so the node keeps them.
     record('maxPool2d', [c, idx], y, attrs);
     return [y, idx];
@@ -77,7 +90,9 @@ export function maxPool2dBackward(dy: Tensor, indices: Tensor, inputShape: reado
   checkTensor('maxPool2dBackward', dy);
   checkTensor('maxPool2dBackward', indices, 'indices');
   if (indices.dtype !== 'int32' || dy.ndim !== 4 || indices.shape.some((d, i) => d !== dy.shape[i]) || inputShape.length !== 4) {
-    throw new ShapeError(`maxPool2dBackward: gradient ${fmt(dy.shape)} and int32 indices ${fmt(indices.shape)} must match, input shape ${fmt(inputShape)} must be 4-D`);
+    throw new ShapeError(
+      `maxPool2dBackward: gradient ${fmt(dy.shape)} and int32 indices ${fmt(indices.shape)} must match, input shape ${fmt(inputShape)} must be 4-D`,
+    );
   }
   return ENGINE.tidy(() => {
     const c = contiguous(dy);

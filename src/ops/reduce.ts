@@ -21,7 +21,10 @@ function keepShape(x: Tensor, axes: number[]): number[] {
 /** Drops the reduced dims of a keepdim result unless keepdim. Disposes `y` if it made a view. */
 function finish(y: Tensor, x: Tensor, axes: number[], keepdim: boolean): Tensor {
   if (keepdim) return y;
-  const r = reshape(y, x.shape.filter((_, i) => !axes.includes(i)));
+  const r = reshape(
+    y,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
   y.dispose();
   return r;
 }
@@ -100,7 +103,10 @@ function argOp(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | undefin
     try {
       const r = argOp(op, f, 0, false);
       if (!keepdim) return r;
-      const k = reshape(r, x.shape.map(() => 1));
+      const k = reshape(
+        r,
+        x.shape.map(() => 1),
+      );
       r.dispose();
       return k;
     } finally {
@@ -127,7 +133,7 @@ export function argmin(x: Tensor, axis?: number | null, keepdim = false): Tensor
  * Moves `axes` to the end and merges them into one, so a one-axis kernel can
  * reduce several axes. Returns the reshaped tensor and its reduced axis.
  */
-function mergeAxes(op: string, x: Tensor, axes: number[]): Tensor {
+function mergeAxes(x: Tensor, axes: number[]): Tensor {
   const rest = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const p = permute(x, [...rest, ...axes]);
   const r = reshape(p, [...rest.map((i) => x.shape[i]), -1]);
@@ -144,7 +150,7 @@ export function logsumexp(x: Tensor, axis: number | number[], keepdim = false): 
   try {
     if (axes.length !== 1) {
       return ENGINE.tidy(() => {
-        const m = mergeAxes('logsumexp', xf, axes);
+        const m = mergeAxes(xf, axes);
         const r = logsumexp(m, -1, false);
         return keepdim ? reshape(r, keepShape(x, axes)) : r;
       });
@@ -188,4 +194,3 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return softmaxOp('logSoftmax', x, axis);
 }
-

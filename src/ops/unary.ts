@@ -7,7 +7,7 @@ import { record } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { add, mul, pow } from './binary.js';
 import { cast } from './cast.js';
-import { type TensorLike, runOp, toTensor } from './util.js';
+import { runOp, type TensorLike, toTensor } from './util.js';
 
 /** Ops that keep an int32 input int32; every other op computes in float32 for int32 input. */
 const KEEPS_INT = new Set(['neg', 'abs', 'sign', 'relu', 'square', 'clamp', 'floor', 'ceil', 'round', 'copy']);

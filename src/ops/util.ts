@@ -1,6 +1,6 @@
 // What every op shares: turning arguments into tensors, allocating outputs and
 // running a kernel so that a failure leaves nothing behind.
-import { type DType, type TypedArray, isFloat, promoteTypes } from '../core/dtype.js';
+import { type DType, isFloat, promoteTypes, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError } from '../core/errors.js';
 import type { Shape } from '../core/shape.js';
 import { ENGINE } from '../engine/engine.js';
@@ -13,7 +13,9 @@ export type TensorLike = Tensor | number;
 /** Checks that `x` is a live Tensor. */
 export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
   if (!(x instanceof Tensor)) {
-    throw new ArgumentError(`${op}: ${name} must be a Tensor${typeof x === 'number' ? ' (this argument does not accept a plain number)' : `, got ${describe(x)}`}`);
+    throw new ArgumentError(
+      `${op}: ${name} must be a Tensor${typeof x === 'number' ? ' (this argument does not accept a plain number)' : `, got ${describe(x)}`}`,
+    );
   }
   return x.assertAlive(op);
 }

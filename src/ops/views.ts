@@ -1,7 +1,7 @@
 // Movement ops that make views: reshape, permute, expand, slice and friends.
 // No data moves (reshape of a non-contiguous tensor copies first).
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { type Shape, checkShape, contiguousStrides, fmt, normalizeAxes, normalizeAxis, sizeOf } from '../core/shape.js';
+import { checkShape, contiguousStrides, fmt, normalizeAxes, normalizeAxis, type Shape, sizeOf } from '../core/shape.js';
 import { ENGINE } from '../engine/engine.js';
 import { record } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -63,7 +63,11 @@ export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
   checkTensor('squeeze', x);
   const axes = axis === undefined ? x.shape.map((_, i) => i) : normalizeAxes('squeeze', axis, x.ndim, x.shape);
   const keep = x.shape.map((d, i) => !(axes.includes(i) && d === 1));
-  return viewOp('squeeze', x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]));
+  return viewOp(
+    x,
+    x.shape.filter((_, i) => keep[i]),
+    x.strides.filter((_, i) => keep[i]),
+  );
 }
 
 /** Inserts a size-1 dim at `axis` (which may be ndim). */
@@ -74,11 +78,11 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
   const strides = [...x.strides];
   shape.splice(a, 0, 1);
   strides.splice(a, 0, a < x.ndim ? x.strides[a] * x.shape[a] : 1);
-  return viewOp('unsqueeze', x, shape, strides);
+  return viewOp(x, shape, strides);
 }
 
 /** A view with the same data and a shape that differs only in unit dims. */
-function viewOp(op: string, x: Tensor, shape: number[], strides: number[]): Tensor {
+function viewOp(x: Tensor, shape: number[], strides: number[]): Tensor {
   const y = view(x, shape, strides, x.offset);
   record('reshape', [x], y, { shape });
   return y;
@@ -91,7 +95,12 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   }
   const p = axes.map((a) => normalizeAxis('permute', a, x.ndim, x.shape));
   if (new Set(p).size !== p.length) throw new ArgumentError(`permute: axes ${fmt(axes)} repeat an axis`);
-  const y = view(x, p.map((a) => x.shape[a]), p.map((a) => x.strides[a]), x.offset);
+  const y = view(
+    x,
+    p.map((a) => x.shape[a]),
+    p.map((a) => x.strides[a]),
+    x.offset,
+  );
   record('permute', [x], y, { axes: p });
   return y;
 }
@@ -101,7 +110,11 @@ export function transpose(x: Tensor, axis0?: number, axis1?: number): Tensor {
   checkTensor('transpose', x);
   if (axis0 === undefined || axis1 === undefined) {
     if (x.ndim > 2) throw new ArgumentError(`transpose: give the two axes to swap for a tensor of rank ${x.ndim} (shape ${fmt(x.shape)})`);
-    if (x.ndim < 2) return permute(x, x.shape.map((_, i) => i));
+    if (x.ndim < 2)
+      return permute(
+        x,
+        x.shape.map((_, i) => i),
+      );
     return permute(x, [1, 0]);
   }
   const a = normalizeAxis('transpose', axis0, x.ndim, x.shape);
@@ -133,7 +146,13 @@ export interface SliceRange {
 }
 
 /** Python-style normalisation of per-axis [start, end, step) (negatives count from the end, clamped). */
-export function normalizeSlice(op: string, shape: Shape, begin: readonly number[], end?: readonly (number | undefined)[], step?: readonly number[]): SliceRange {
+export function normalizeSlice(
+  op: string,
+  shape: Shape,
+  begin: readonly number[],
+  end?: readonly (number | undefined)[],
+  step?: readonly number[],
+): SliceRange {
   if (begin.length > shape.length) throw new ArgumentError(`${op}: ${begin.length} begin values for a tensor of rank ${shape.length} (shape ${fmt(shape)})`);
   const r: SliceRange = { start: [], end: [], step: [] };
   for (let i = 0; i < shape.length; i++) {
@@ -158,7 +177,12 @@ export function sliceShape(r: SliceRange): number[] {
 /** The view of `x` selected by a normalised range. @internal */
 export function sliceView(x: Tensor, r: SliceRange): Tensor {
   const offset = x.offset + r.start.reduce((a, s, i) => a + s * x.strides[i], 0);
-  return view(x, sliceShape(r), x.strides.map((s, i) => s * r.step[i]), offset);
+  return view(
+    x,
+    sliceShape(r),
+    x.strides.map((s, i) => s * r.step[i]),
+    offset,
+  );
 }
 
 /**

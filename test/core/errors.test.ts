@@ -13,7 +13,10 @@ for (const backend of ['js', 'wasm'] as const) {
     /** Expects `fn` to throw `cls` with a message matching `msg`, and nothing to change. */
     function rejects(cls: ErrorClass, msg: RegExp | string, fn: () => unknown): void {
       on(backend, () => {
-        const sentinel = wg.tensor([[1, 2, 3], [4, 5, 6]]);
+        const sentinel = wg.tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
         const before = wg.memory();
         let caught: unknown = null;
         try {
@@ -28,9 +31,15 @@ for (const backend of ['js', 'wasm'] as const) {
         const after = wg.memory();
         expect(after.tensors, 'no tensor leaked').toBe(before.tensors);
         expect(after.bytes, 'no storage leaked').toBe(before.bytes);
-        expect(sentinel.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+        expect(sentinel.toArray()).toEqual([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
         const next = sentinel.add(1);
-        expect(next.toArray()).toEqual([[2, 3, 4], [5, 6, 7]]);
+        expect(next.toArray()).toEqual([
+          [2, 3, 4],
+          [5, 6, 7],
+        ]);
         wg.dispose([next, sentinel]);
       });
     }
@@ -97,7 +106,15 @@ for (const backend of ['js', 'wasm'] as const) {
       rejects(wg.ArgumentError, /pad: padding must be non-negative/, () => x.pad([-1, 0]));
       const x4 = make(() => wg.zeros([1, 1, 3, 3]));
       const w4 = make(() => wg.zeros([1, 1, 1, 1]));
-      const bad = make(() => wg.tensor([[0, 3], [1, 1]], { dtype: 'int32' }));
+      const bad = make(() =>
+        wg.tensor(
+          [
+            [0, 3],
+            [1, 1],
+          ],
+          { dtype: 'int32' },
+        ),
+      );
       const neg = make(() => wg.tensor([0, -1], { dtype: 'int32' }));
       rejects(wg.ArgumentError, /maxPool2d: kernelSize is required/, () => wg.maxPool2d(x4, {} as never));
       rejects(wg.ArgumentError, /conv2d: stride must be an integer >= 1/, () => wg.conv2d(x4, w4, { stride: 0 }));
@@ -114,7 +131,11 @@ for (const backend of ['js', 'wasm'] as const) {
       const x = make(a23);
       const view = make(() => x.reshape([3, 2]));
       x.dispose();
-      expect(view.toArray()).toEqual([[0, 0], [0, 0], [0, 0]]);
+      expect(view.toArray()).toEqual([
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]);
       rejects(wg.DisposedError, /add: tensor \[2,3\] \(id \d+\) was disposed/, () => x.add(1));
       rejects(wg.DisposedError, /dataSync: tensor \[2,3\]/, () => x.dataSync());
       rejects(wg.DisposedError, /matmul/, () => wg.matmul(view, x));

@@ -97,7 +97,7 @@ describe('lifetimes', () => {
     on('wasm', () => {
       const x = wg.arange(1000);
       const heap0 = wg.memory().heapBytes;
-      const big = wg.zeros([40 * 1024 * 1024 / 4]); // 40 MiB: forces the memory to grow
+      const big = wg.zeros([(40 * 1024 * 1024) / 4]); // 40 MiB: forces the memory to grow
       expect(wg.memory().heapBytes).toBeGreaterThan(heap0);
       wg.tidy(() => {
         expect(x.sum().item()).toBe(499500);

@@ -14,10 +14,12 @@ const tensorArb = shapeArb.chain((shape) => values(shape.reduce((a, b) => a * b,
 
 /** Two shapes that broadcast: each dim of the second is the first's, 1, or absent. */
 const broadcastPair = shapeArb.chain((a) =>
-  fc.tuple(fc.constant(a), fc.array(fc.boolean(), { minLength: a.length, maxLength: a.length }), fc.integer({ min: 0, max: a.length })).map(([s, ones, drop]) => {
-    const b = s.map((d, i) => (ones[i] ? 1 : d)).slice(drop);
-    return [s, b] as [number[], number[]];
-  }),
+  fc
+    .tuple(fc.constant(a), fc.array(fc.boolean(), { minLength: a.length, maxLength: a.length }), fc.integer({ min: 0, max: a.length }))
+    .map(([s, ones, drop]) => {
+      const b = s.map((d, i) => (ones[i] ? 1 : d)).slice(drop);
+      return [s, b] as [number[], number[]];
+    }),
 );
 
 const run = <T>(fn: () => T) => wg.tidy(fn);

@@ -1,6 +1,6 @@
 // Creating, reading and printing tensors, on every backend.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackends, on, wg } from '../helpers/index.js';
+import { on, setupBackends, wg } from '../helpers/index.js';
 
 beforeAll(setupBackends);
 
@@ -15,15 +15,24 @@ for (const backend of ['js', 'wasm'] as const) {
         expect(s.ndim).toBe(0);
         expect(s.size).toBe(1);
         expect(s.item()).toBe(3.5);
-        const m = wg.tensor([[1, 2, 3], [4, 5, 6]]);
+        const m = wg.tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
         expect(m.shape).toEqual([2, 3]);
         expect(m.dtype).toBe('float32');
         expect(m.device).toBe(backend);
-        expect(m.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+        expect(m.toArray()).toEqual([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
         expect(Array.from(m.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
         expect(wg.tensor(new Int32Array([1, 2])).dtype).toBe('int32');
         expect(wg.tensor(new Float64Array([1, 2])).dtype).toBe('float64');
-        expect(wg.tensor([1, 2, 3, 4], { shape: [2, 2], dtype: 'int32' }).toArray()).toEqual([[1, 2], [3, 4]]);
+        expect(wg.tensor([1, 2, 3, 4], { shape: [2, 2], dtype: 'int32' }).toArray()).toEqual([
+          [1, 2],
+          [3, 4],
+        ]);
         expect(wg.tensor([true, false]).toArray()).toEqual([1, 0]);
         expect(wg.tensor([]).shape).toEqual([0]);
       });
@@ -45,14 +54,20 @@ for (const backend of ['js', 'wasm'] as const) {
 
     it('constants, ranges and identity', () => {
       run(() => {
-        expect(wg.zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+        expect(wg.zeros([2, 2]).toArray()).toEqual([
+          [0, 0],
+          [0, 0],
+        ]);
         expect(wg.ones(3, { dtype: 'int32' }).toArray()).toEqual([1, 1, 1]);
         expect(wg.full([2], 7).toArray()).toEqual([7, 7]);
         expect(wg.arange(5).toArray()).toEqual([0, 1, 2, 3, 4]);
         expect(wg.arange(1, 2, 0.25).toArray()).toEqual([1, 1.25, 1.5, 1.75]);
         expect(wg.arange(5, 0, -2, { dtype: 'int32' }).toArray()).toEqual([5, 3, 1]);
         expect(wg.linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
-        expect(wg.eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+        expect(wg.eye(2, 3).toArray()).toEqual([
+          [1, 0, 0],
+          [0, 1, 0],
+        ]);
         const x = wg.tensor([[1, 2]], { dtype: 'float64' });
         expect(wg.zerosLike(x).dtype).toBe('float64');
         expect(wg.onesLike(x).toArray()).toEqual([[1, 1]]);
@@ -82,7 +97,14 @@ for (const backend of ['js', 'wasm'] as const) {
 
     it('prints like PyTorch', () => {
       run(() => {
-        expect(wg.tensor([[1, 2], [3, 4]]).toString()).toBe('tensor([[1., 2.],\n        [3., 4.]])');
+        expect(
+          wg
+            .tensor([
+              [1, 2],
+              [3, 4],
+            ])
+            .toString(),
+        ).toBe('tensor([[1., 2.],\n        [3., 4.]])');
         expect(wg.tensor([0.5, -1.25]).toString()).toBe('tensor([ 0.5000, -1.2500])');
         expect(wg.tensor([1, 2], { dtype: 'int32' }).toString()).toBe('tensor([1, 2], dtype=int32)');
         expect(wg.tensor(2.5).toString()).toBe('tensor(2.5000)');
@@ -97,11 +119,22 @@ for (const backend of ['js', 'wasm'] as const) {
     it('views share storage and read correctly', () => {
       run(() => {
         const x = wg.arange(12).reshape([3, 4]);
-        expect(x.T.toArray()).toEqual([[0, 4, 8], [1, 5, 9], [2, 6, 10], [3, 7, 11]]);
-        expect(x.slice([1, 1], [3, 4], [1, 2]).toArray()).toEqual([[5, 7], [9, 11]]);
+        expect(x.T.toArray()).toEqual([
+          [0, 4, 8],
+          [1, 5, 9],
+          [2, 6, 10],
+          [3, 7, 11],
+        ]);
+        expect(x.slice([1, 1], [3, 4], [1, 2]).toArray()).toEqual([
+          [5, 7],
+          [9, 11],
+        ]);
         expect(x.select(1, 2).toArray()).toEqual([2, 6, 10]);
         expect(x.unsqueeze(0).shape).toEqual([1, 3, 4]);
-        expect(wg.tensor([5]).broadcastTo([2, 3]).toArray()).toEqual([[5, 5, 5], [5, 5, 5]]);
+        expect(wg.tensor([5]).broadcastTo([2, 3]).toArray()).toEqual([
+          [5, 5, 5],
+          [5, 5, 5],
+        ]);
         const m = wg.memory();
         const v = x.permute([1, 0]);
         expect(wg.memory().bytes).toBe(m.bytes); // a view adds no storage

@@ -1,10 +1,10 @@
 // Test helpers: seeded data, running one computation on several backends, and
 // comparing results with tolerances.
 import { expect } from 'vitest';
-import * as wg from '../../src/index.js';
 import { Random } from '../../src/core/random.js';
 import type { BackendName } from '../../src/engine/backend.js';
 import { ENGINE } from '../../src/engine/engine.js';
+import * as wg from '../../src/index.js';
 
 export { wg };
 
@@ -111,7 +111,10 @@ export function place(inp: Input): wg.Tensor {
   }
   if (inp.sliced) {
     // Embed in a tensor one larger on every axis with step 2 on the last, then slice.
-    const big = wg.zeros(inp.shape.map((d, i) => (i === inp.shape.length - 1 ? 2 * d + 1 : d + 1)), { dtype });
+    const big = wg.zeros(
+      inp.shape.map((d, i) => (i === inp.shape.length - 1 ? 2 * d + 1 : d + 1)),
+      { dtype },
+    );
     const begin = inp.shape.map(() => 1);
     const end = inp.shape.map((d, i) => (i === inp.shape.length - 1 ? 1 + 2 * d : 1 + d));
     const step = inp.shape.map((_, i) => (i === inp.shape.length - 1 ? 2 : 1));
@@ -136,7 +139,13 @@ export function runOn(backend: BackendName, inputs: Input[], run: (...xs: wg.Ten
 }
 
 /** Checks that `backend` gives the js reference's results for `run` on `inputs`. */
-export function compareWithReference(backend: BackendName, inputs: Input[], run: (...xs: wg.Tensor[]) => wg.Tensor | wg.Tensor[], tol: Tol = {}, what = ''): void {
+export function compareWithReference(
+  backend: BackendName,
+  inputs: Input[],
+  run: (...xs: wg.Tensor[]) => wg.Tensor | wg.Tensor[],
+  tol: Tol = {},
+  what = '',
+): void {
   const ref = runOn('js', inputs, run);
   const got = runOn(backend, inputs, run);
   expect(got.length, what).toBe(ref.length);

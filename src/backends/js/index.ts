@@ -1,7 +1,7 @@
 // The js backend: plain typed arrays and the reference kernels. It is the
 // living specification every fast backend is tested against, and the one that
 // runs float64 everywhere (gradient checks).
-import { type DType, type TypedArray, arrayCtor, bytesPerElement } from '../../core/dtype.js';
+import { arrayCtor, bytesPerElement, type DType, type TypedArray } from '../../core/dtype.js';
 import { OutOfMemoryError } from '../../core/errors.js';
 import { type CpuBackend, Storage } from '../../engine/backend.js';
 import { registerKernel } from '../../engine/registry.js';

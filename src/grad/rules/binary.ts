@@ -11,10 +11,7 @@ const f = (m: Tensor, like: Tensor) => cast(m, like.dtype);
 defineGrad('add', { rule: ({ g }) => [g, g], saveInputs: false });
 defineGrad('sub', { rule: ({ g, needs }) => [g, needs[1] ? neg(g) : null], saveInputs: false });
 defineGrad('mul', ({ g, inputs: [a, b], needs }) => [needs[0] ? mul(g, b!) : null, needs[1] ? mul(g, a!) : null]);
-defineGrad('div', ({ g, inputs: [a, b], needs }) => [
-  needs[0] ? div(g, b!) : null,
-  needs[1] ? neg(div(mul(g, a!), square(b!))) : null,
-]);
+defineGrad('div', ({ g, inputs: [a, b], needs }) => [needs[0] ? div(g, b!) : null, needs[1] ? neg(div(mul(g, a!), square(b!))) : null]);
 defineGrad('pow', {
   saveOutput: true,
   rule: ({ g, inputs: [a, b], output: y, needs }) => [

@@ -1,8 +1,7 @@
 // Gradient rules of matmul, convolutions and pooling. Each backward op is a
 // public, differentiable op, so these have derivatives of every order.
 import { defineGrad } from '../../engine/tape.js';
-import { conv2dBackwardWeight, convTranspose2d } from '../../ops/conv.js';
-import { conv2d } from '../../ops/conv.js';
+import { conv2d, conv2dBackwardWeight, convTranspose2d } from '../../ops/conv.js';
 import { gather } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { avgPool2d, avgPool2dBackward, maxPool2dBackward } from '../../ops/pool.js';

@@ -1,10 +1,9 @@
 // Gradient rules of the movement and copy ops.
 import { defineGrad } from '../../engine/tape.js';
 import { zeros } from '../../ops/creation.js';
-import { narrow, permute, reshape, slice } from '../../ops/views.js';
-import { sliceScatterRange } from '../../ops/join.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from '../../ops/indexing.js';
-import { sliceShape } from '../../ops/views.js';
+import { sliceScatterRange } from '../../ops/join.js';
+import { narrow, permute, reshape, slice, sliceShape } from '../../ops/views.js';
 
 const NONE = { saveInputs: false };
 
@@ -54,7 +53,7 @@ defineGrad('scatterAdd', {
   rule: ({ g, inputs: [, index], inputShapes, attrs, needs }) => {
     let dsrc = needs[2] ? gather(g, attrs.axis, index!) : null;
     const srcShape = inputShapes[2];
-    if (dsrc && dsrc.shape.some((d, i) => d !== srcShape[i])) {
+    if (dsrc?.shape.some((d, i) => d !== srcShape[i])) {
       // The index covers only part of src; the rest of src gets no gradient.
       const range = { start: srcShape.map(() => 0), end: [...dsrc.shape], step: srcShape.map(() => 1) };
       dsrc = sliceScatterRange(zeros(srcShape, { dtype: g.dtype }), dsrc, range);

@@ -8,17 +8,42 @@ const view = (b: Backend, t: Tensor) => (b as CpuBackend).view(t.storage);
 
 /** Geometry shared by the three kernels. attrs: { stride, padding, dilation, groups } as [h, w] pairs. */
 export interface ConvGeom {
-  N: number; C: number; H: number; W: number;
-  Cout: number; kH: number; kW: number; OH: number; OW: number;
-  sH: number; sW: number; pH: number; pW: number; dH: number; dW: number; groups: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  Cout: number;
+  kH: number;
+  kW: number;
+  OH: number;
+  OW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
+  dH: number;
+  dW: number;
+  groups: number;
 }
 
 export function convGeom(xShape: readonly number[], wShape: readonly number[], yShape: readonly number[], attrs: Attrs): ConvGeom {
   return {
-    N: xShape[0], C: xShape[1], H: xShape[2], W: xShape[3],
-    Cout: wShape[0], kH: wShape[2], kW: wShape[3], OH: yShape[2], OW: yShape[3],
-    sH: attrs.stride[0], sW: attrs.stride[1], pH: attrs.padding[0], pW: attrs.padding[1],
-    dH: attrs.dilation[0], dW: attrs.dilation[1], groups: attrs.groups,
+    N: xShape[0],
+    C: xShape[1],
+    H: xShape[2],
+    W: xShape[3],
+    Cout: wShape[0],
+    kH: wShape[2],
+    kW: wShape[3],
+    OH: yShape[2],
+    OW: yShape[3],
+    sH: attrs.stride[0],
+    sW: attrs.stride[1],
+    pH: attrs.padding[0],
+    pW: attrs.padding[1],
+    dH: attrs.dilation[0],
+    dW: attrs.dilation[1],
+    groups: attrs.groups,
   };
 }
 

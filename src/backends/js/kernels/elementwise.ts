@@ -2,8 +2,9 @@
 // copy and fill, over strided views with broadcasting. Computed in float64 and
 // rounded by the output's typed array. This file is the specification that every
 // fast backend is tested against.
-import { type Shape, broadcastStrides } from '../../../core/shape.js';
+
 import { erf, gelu, roundHalfEven, sigmoid, softplus } from '../../../core/math.js';
+import { broadcastStrides, type Shape } from '../../../core/shape.js';
 import { forEachStrided } from '../../../core/strided.js';
 import type { Backend, CpuBackend } from '../../../engine/backend.js';
 import type { Attrs } from '../../../engine/registry.js';
@@ -48,7 +49,7 @@ export const BINARY_REF: Record<string, BinaryFn> = {
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
   // C's (and PyTorch's) pow: 1^y = 1 and (-1)^(+-inf) = 1, where Math.pow gives NaN.
-  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b)),
+  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b),
   maximum: Math.max,
   minimum: Math.min,
 };

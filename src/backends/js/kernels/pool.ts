@@ -7,16 +7,37 @@ import type { Tensor } from '../../../engine/tensor.js';
 const view = (b: Backend, t: Tensor) => (b as CpuBackend).view(t.storage);
 
 interface PoolGeom {
-  planes: number; H: number; W: number; OH: number; OW: number;
-  kH: number; kW: number; sH: number; sW: number; pH: number; pW: number; dH: number; dW: number;
+  planes: number;
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
+  dH: number;
+  dW: number;
 }
 
 function geom(xShape: readonly number[], yShape: readonly number[], a: Attrs): PoolGeom {
   const d = a.dilation ?? [1, 1];
   return {
-    planes: xShape[0] * xShape[1], H: xShape[2], W: xShape[3], OH: yShape[2], OW: yShape[3],
-    kH: a.kernelSize[0], kW: a.kernelSize[1], sH: a.stride[0], sW: a.stride[1],
-    pH: a.padding[0], pW: a.padding[1], dH: d[0], dW: d[1],
+    planes: xShape[0] * xShape[1],
+    H: xShape[2],
+    W: xShape[3],
+    OH: yShape[2],
+    OW: yShape[3],
+    kH: a.kernelSize[0],
+    kW: a.kernelSize[1],
+    sH: a.stride[0],
+    sW: a.stride[1],
+    pH: a.padding[0],
+    pW: a.padding[1],
+    dH: d[0],
+    dW: d[1],
   };
 }
 

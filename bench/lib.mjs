@@ -1,0 +1,74 @@
+// Shared benchmark machinery: warm-up, timing by batches, the tfjs-wasm peer,
+// and the table. Every comparison runs both libraries in this one process,
+// warmed up, on the same problem; report ratios, since absolute times on shared
+// machines move by up to 2x between runs.
+import * as wg from '../dist/index.js';
+
+/** Median seconds per call of fn, after warming up (V8 tiers WASM up only when code is hot). */
+export function measure(fn, { warmup = 0.15, batches = 7, batchTime = 0.03 } = {}) {
+  let t0 = performance.now();
+  let n = 0;
+  while (n < 3 || performance.now() - t0 < warmup * 1000) {
+    fn();
+    n++;
+  }
+  const one = (performance.now() - t0) / n;
+  const reps = Math.max(1, Math.round((batchTime * 1000) / Math.max(one, 1e-3)));
+  const times = [];
+  for (let b = 0; b < batches; b++) {
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    times.push((performance.now() - t0) / reps / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+let tfPromise = null;
+/** @tensorflow/tfjs-core on @tensorflow/tfjs-backend-wasm (XNNPACK; single-threaded in Node). */
+export function tfjs() {
+  tfPromise ??= (async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    await tf.ready();
+    return tf;
+  })();
+  return tfPromise;
+}
+
+/** Starts wasmgrad's wasm backend; returns the build in use. */
+export async function wasmgrad(opts = {}) {
+  const info = await wg.init({ backend: 'wasm', ...opts });
+  return { wg, info };
+}
+
+export function fmtTime(s) {
+  if (s >= 1) return `${s.toFixed(2)} s`;
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(2)} ms`;
+  return `${(s * 1e6).toFixed(1)} us`;
+}
+
+/**
+ * Prints a table. Each row: { problem, ours, peer, work, unit } where ours/peer
+ * are seconds per call and `work` is flops (unit GFLOP/s), bytes (GB/s) or
+ * elements (Gelem/s) per call.
+ */
+export function table(title, rows) {
+  const head = ['problem', 'wasmgrad', 'rate', 'tfjs-wasm', 'rate', 'speed-up'];
+  const lines = rows.map((r) => {
+    const rate = (s) => (s ? `${(r.work / s / 1e9).toFixed(2)} ${r.unit}` : '-');
+    return [r.problem, fmtTime(r.ours), rate(r.ours), r.peer ? fmtTime(r.peer) : '-', rate(r.peer), r.peer ? `${(r.peer / r.ours).toFixed(2)}x` : '-'];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n### ${title}\n`);
+  console.log(fmt(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const l of lines) console.log(fmt(l));
+}
+
+export function header(info) {
+  console.log(`wasmgrad benchmarks: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.arch}, wasm build '${info.variant}'`);
+  console.log('Median of 7 timed batches after warm-up; speed-up = tfjs time / wasmgrad time (higher is better for wasmgrad).');
+}

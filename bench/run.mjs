@@ -1,0 +1,17 @@
+// npm run bench [-- family ...]: kernel microbenchmarks against tfjs-wasm.
+// Families: gemm conv2d elementwise reductions softmax (default: all).
+import { conv2d, elementwise, gemm, reductions, softmax } from './kernels.mjs';
+import { header, tfjs, wasmgrad } from './lib.mjs';
+
+const all = ['gemm', 'conv2d', 'elementwise', 'reductions', 'softmax'];
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const unknown = args.filter((a) => !all.includes(a));
+if (unknown.length) {
+  console.error(`unknown benchmark family: ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  process.exit(2);
+}
+const { wg, info } = await wasmgrad();
+const tf = await tfjs();
+header(info);
+const families = { gemm, conv2d, elementwise, reductions, softmax };
+for (const fam of args.length ? args : all) await families[fam](wg, tf);
