@@ -6,10 +6,10 @@ import { isFloat } from '../core/dtype.js';
 import { ArgumentError, ShapeError, WasmgradError } from '../core/errors.js';
 import { fmt } from '../core/shape.js';
 import { ENGINE } from '../engine/engine.js';
-import { type Edge, Node } from '../engine/tape.js';
-import type { Tensor } from '../engine/tensor.js';
+import { type Edge, Node, record } from '../engine/tape.js';
+import { Tensor } from '../engine/tensor.js';
 import { add } from '../ops/binary.js';
-import { detach } from '../ops/cast.js';
+import { alias, detach } from '../ops/cast.js';
 import { onesLike } from '../ops/creation.js';
 import { sumToShape } from './unbroadcast.js';
 
@@ -112,16 +112,17 @@ export function propagate(roots: Tensor[], rootGrads: Tensor[], wanted: Tensor[]
     accumulateLeaf(key, g, createGraph);
   };
 
-  const rootNodes: Node[] = [];
-  roots.forEach((r, i) => {
-    const k = keyOf(r);
-    if (k instanceof Node) rootNodes.push(k);
-    accumulate(k, rootGrads[i]);
-  });
-  const { order, leads } = plan(rootNodes, wantedKeys);
   const prevMode = ENGINE.gradEnabled;
   ENGINE.gradEnabled = createGraph;
   try {
+    const rootNodes: Node[] = [];
+    roots.forEach((r, i) => {
+      const k = keyOf(r);
+      if (k instanceof Node) rootNodes.push(k);
+      // The caller keeps its cotangents: the walk consumes handles of its own.
+      accumulate(k, share(rootGrads[i]));
+    });
+    const { order, leads } = plan(rootNodes, wantedKeys);
     for (const node of order) {
       const g = pending.get(node);
       pending.delete(node);
@@ -186,9 +187,15 @@ function runNode(node: Node, g: Tensor, wanted: Set<Key> | null, leads: Map<Node
       attrs: node.attrs,
       needs,
     });
+    const seen = new Set<Tensor>([g]);
     return needs.map((n, i) => {
-      const gi = out[i];
-      return n && gi ? sumToShape(gi, node.inputShapes[i], node.inputDtypes[i]) : null;
+      let gi = out[i];
+      if (!n || !gi) return null;
+      // A rule may pass g through (or return one tensor twice); each input gets its
+      // own handle, since every gradient is disposed once it has been consumed.
+      if (seen.has(gi)) gi = share(gi);
+      seen.add(gi);
+      return sumToShape(gi, node.inputShapes[i], node.inputDtypes[i]);
     });
   });
   grads.forEach((gi, i) => {
@@ -196,6 +203,13 @@ function runNode(node: Node, g: Tensor, wanted: Set<Key> | null, leads: Map<Node
     const e = node.edges[i] as NonNullable<Edge>;
     accumulate(e.node ?? e.leaf, gi);
   });
+}
+
+/** A new handle on t's data that stays in t's graph when recording. */
+function share(t: Tensor): Tensor {
+  const v = alias(t);
+  if (ENGINE.gradEnabled && t.requiresGrad) record('clone', [t], v);
+  return v;
 }
 
 function reaches(e: Edge, wanted: Set<Key> | null, leads: Map<Node, boolean>): boolean {
@@ -206,24 +220,27 @@ function reaches(e: Edge, wanted: Set<Key> | null, leads: Map<Node, boolean>): b
 }
 
 /** PyTorch's loss.backward(): fills `.grad` of the leaves that require it. */
-export function backward(t: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+export function backward(t: Tensor, gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
   t.assertAlive('backward');
+  // backward({ retainGraph: true }) reads as well as backward(null, { retainGraph: true }).
+  let opts = options;
+  if (gradient && !(gradient instanceof Tensor)) {
+    opts = gradient;
+    gradient = null;
+  }
   if (!t.requiresGrad) {
     throw new WasmgradError('backward: the tensor does not require a gradient and has no gradFn (did the inputs have requiresGrad, and was grad mode on?)');
   }
-  let g: Tensor;
   if (gradient) {
     gradient.assertAlive('backward');
     if (gradient.ndim !== t.ndim || gradient.shape.some((d, i) => d !== t.shape[i])) {
       throw new ShapeError(`backward: gradient of shape ${fmt(gradient.shape)} does not match the tensor's shape ${fmt(t.shape)}`);
     }
-    g = ENGINE.tidy(() => (opts.createGraph ? add(gradient, 0) : detach(gradient)));
   } else {
     if (t.size !== 1) throw new ShapeError(`backward: a gradient is implicit only for one-element outputs; got shape ${fmt(t.shape)}: pass a gradient`);
     if (!isFloat(t.dtype)) throw new ArgumentError('backward: only floating-point outputs have gradients');
-    g = ENGINE.tidy(() => onesLike(t));
   }
   ENGINE.tidy(() => {
-    propagate([t], [g], null, opts);
+    propagate([t], [gradient ?? onesLike(t)], null, opts);
   });
 }

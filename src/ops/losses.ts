@@ -10,7 +10,7 @@ import { cast } from './cast.js';
 import { rand } from './creation.js';
 import { gather, indexSelect } from './indexing.js';
 import { logSoftmax, mean, sum } from './reduce.js';
-import { abs, exp, log1p, neg, relu, square } from './unary.js';
+import { abs, neg, softplus, square } from './unary.js';
 import { checkTensor, requireFloat } from './util.js';
 import { flatten, reshape, squeeze, unsqueeze } from './views.js';
 
@@ -73,38 +73,56 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
   });
 }
 
+/** weight [C] shaped to broadcast along axis 1 of a rank-`rank` tensor. */
+function classWeight(op: string, weight: Tensor, C: number, rank: number): Tensor {
+  checkTensor(op, weight, 'weight');
+  if (weight.ndim !== 1 || weight.shape[0] !== C) throw new ShapeError(`${op}: weight must have shape [${C}], got ${fmt(weight.shape)}`);
+  return reshape(weight, [1, C, ...new Array(rank - 2).fill(1)]);
+}
+
 /**
  * Cross-entropy between logits [N, C, ...] and int32 class targets [N, ...]
- * (or float class probabilities of the logits' shape). Mean by default.
+ * (or float class probabilities of the logits' shape), as PyTorch computes it:
+ * with class weights, the per-sample loss is (1 - s) w[y] (-log p[y]) + (s / C)
+ * sum_c w[c] (-log p[c]), and the mean divides by the total weight of the
+ * counted targets.
  */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const op = 'crossEntropy';
   const s = opts.labelSmoothing ?? 0;
-  if (!(s >= 0 && s <= 1)) throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${s}`);
-  checkTensor('crossEntropy', logits);
-  checkTensor('crossEntropy', target, 'target');
+  if (!(s >= 0 && s <= 1)) throw new ArgumentError(`${op}: labelSmoothing must be in [0, 1], got ${s}`);
+  checkTensor(op, logits);
+  checkTensor(op, target, 'target');
+  const C = logits.shape[1];
   if (isFloat(target.dtype)) {
     if (!shapesEqual(target.shape, logits.shape)) {
-      throw new ShapeError(`crossEntropy: probability targets must have the logits' shape ${fmt(logits.shape)}, got ${fmt(target.shape)}`);
+      throw new ShapeError(`${op}: probability targets must have the logits' shape ${fmt(logits.shape)}, got ${fmt(target.shape)}`);
     }
     return ENGINE.tidy(() => {
-      const C = logits.shape[1];
-      const t = s > 0 ? add(mul(target, 1 - s), s / C) : target;
+      let t = s > 0 ? add(mul(target, 1 - s), s / C) : target;
+      if (opts.weight) t = mul(t, classWeight(op, opts.weight, C, logits.ndim));
       const per = neg(sum(mul(logSoftmax(logits, 1), t), 1));
-      return reduce('crossEntropy', per, opts.reduction);
+      return reduce(op, per, opts.reduction);
     });
   }
-  checkClassTargets('crossEntropy', logits, target);
+  checkClassTargets(op, logits, target);
   return ENGINE.tidy(() => {
     const logp = logSoftmax(logits, 1);
-    const nll = nllLoss(logp, target, opts);
-    if (s === 0) return nll;
-    // Smoothing term: the mean over classes of -log p, averaged like the nll term.
-    const C = logits.shape[1];
-    const valid = cast(ne(target, opts.ignoreIndex ?? -100), logp.dtype);
-    const perSample = mul(neg(sum(logp, 1)), valid);
+    const valid = ne(target, opts.ignoreIndex ?? -100);
+    const safe = where(valid, target, 0);
+    let wy = cast(valid, logp.dtype);
+    if (opts.weight) {
+      classWeight(op, opts.weight, C, logits.ndim);
+      wy = mul(wy, reshape(indexSelect(opts.weight, 0, flatten(safe)), safe.shape));
+    }
+    let per = neg(mul(squeeze(gather(logp, 1, unsqueeze(safe, 1)), 1), wy));
+    if (s > 0) {
+      const wc = opts.weight ? mul(logp, classWeight(op, opts.weight, C, logits.ndim)) : logp;
+      const smooth = mul(neg(sum(wc, 1)), cast(valid, logp.dtype));
+      per = add(mul(per, 1 - s), mul(smooth, s / C));
+    }
     const r = opts.reduction ?? 'mean';
-    const smooth = r === 'mean' ? div(sum(perSample), sum(valid)) : reduce('crossEntropy', perSample, r);
-    return add(mul(nll, 1 - s), mul(smooth, s / C));
+    return r === 'mean' ? div(sum(per), sum(wy)) : reduce(op, per, r);
   });
 }
 
@@ -141,14 +159,15 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
 
 /**
  * Binary cross-entropy on logits, computed stably:
- * max(x, 0) - x y + log(1 + exp(-|x|)), with an optional posWeight on the positive term.
+ * (1 - y) x + log(1 + exp(-x)), with an optional posWeight on the positive term.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: { reduction?: Reduction; posWeight?: Tensor | number } = {}): Tensor {
   checkPair('binaryCrossEntropyWithLogits', input, target);
   requireFloat('binaryCrossEntropyWithLogits', input);
   return ENGINE.tidy(() => {
     const y = cast(target, input.dtype);
-    const softplusNeg = add(relu(neg(input)), log1p(exp(neg(abs(input))))); // log(1 + exp(-x))
+    // log(1 + exp(-x)) as softplus, which also has the right derivative (1/2) at x = 0.
+    const softplusNeg = softplus(neg(input));
     let loss: Tensor;
     if (opts.posWeight !== undefined) {
       // (1 - y) x + (1 + (pw - 1) y) log(1 + exp(-x))

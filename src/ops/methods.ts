@@ -9,6 +9,7 @@ import * as b from './binary.js';
 import * as c from './cast.js';
 import * as cv from './conv.js';
 import * as ix from './indexing.js';
+import * as ip from './inplace.js';
 import * as j from './join.js';
 import * as la from './linalg.js';
 import * as l from './losses.js';
@@ -113,9 +114,16 @@ declare module '../engine/tensor.js' {
     /** Sets requiresGrad (default true) on a leaf and returns it. */
     requiresGrad_(requiresGrad?: boolean): Tensor;
     /** Back-propagates from this tensor into the `.grad` of the leaves. */
-    backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+    backward(gradient?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void;
     /** The transpose of a matrix. */
     readonly T: Tensor;
+    add_(other: TensorLike): Tensor;
+    sub_(other: TensorLike): Tensor;
+    mul_(other: TensorLike): Tensor;
+    div_(other: TensorLike): Tensor;
+    copy_(src: Tensor): Tensor;
+    fill_(value: number): Tensor;
+    zero_(): Tensor;
   }
 }
 
@@ -167,6 +175,7 @@ bind(p, ['maxPool2d', 'avgPool2d']);
 bind(l, ['crossEntropy', 'nllLoss', 'mseLoss', 'binaryCrossEntropyWithLogits', 'dropout']);
 bind(c, ['cast', 'clone', 'contiguous', 'detach']);
 bind({ backward }, ['backward']);
+bind(ip, ['add_', 'sub_', 'mul_', 'div_', 'copy_', 'fill_', 'zero_']);
 
 Object.assign(Tensor.prototype, methods, {
   float(this: Tensor) {

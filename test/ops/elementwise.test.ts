@@ -2,8 +2,8 @@
 // and where, on each fast backend against the js reference, over sizes at the
 // SIMD edges, with broadcasting and non-contiguous inputs.
 import { beforeAll, describe, it } from 'vitest';
-import { EDGE_SIZES, FAST_BACKENDS, type Input, compareWithReference, rng, setupBackends, uniform, wg } from '../helpers/index.js';
 import { BINARY_OPS, COMPARE_OPS } from '../../src/backends/wasm/manifests/elementwise.js';
+import { compareWithReference, EDGE_SIZES, FAST_BACKENDS, type Input, rng, setupBackends, uniform, wg } from '../helpers/index.js';
 
 beforeAll(setupBackends);
 
@@ -117,7 +117,16 @@ for (const backend of FAST_BACKENDS) {
       const b = v.flatMap(() => v);
       for (const op of [...BINARY_OPS, ...COMPARE_OPS]) {
         const f = (wg as unknown as Record<string, (a: wg.Tensor, b: wg.Tensor) => wg.Tensor>)[op];
-        compareWithReference(backend, [{ data: a, shape: [a.length] }, { data: b, shape: [b.length] }], f, TOL, `${op} special`);
+        compareWithReference(
+          backend,
+          [
+            { data: a, shape: [a.length] },
+            { data: b, shape: [b.length] },
+          ],
+          f,
+          TOL,
+          `${op} special`,
+        );
       }
     });
 
@@ -126,8 +135,23 @@ for (const backend of FAST_BACKENDS) {
         const r = rng(n + 7);
         const cond: Input = { data: uniform(r, 3 * n).map((v) => (v > 0 ? 1 : 0)), shape: [3, n], dtype: 'int32' };
         compareWithReference(backend, [cond, { data: uniform(r, n), shape: [n] }, { data: uniform(r, 3), shape: [3, 1] }], wg.where, TOL, `where n=${n}`);
-        compareWithReference(backend, [cond, { data: uniform(r, 3 * n), shape: [3, n], permuted: [1, 0] }], (c, a) => wg.where(c, a, 0.5), TOL, `where scalar n=${n}`);
-        compareWithReference(backend, [{ data: uniform(r, n), shape: [n] }, { data: uniform(r, n), shape: [n] }], (c, a) => wg.where(c, a, -1), TOL, `where float cond n=${n}`);
+        compareWithReference(
+          backend,
+          [cond, { data: uniform(r, 3 * n), shape: [3, n], permuted: [1, 0] }],
+          (c, a) => wg.where(c, a, 0.5),
+          TOL,
+          `where scalar n=${n}`,
+        );
+        compareWithReference(
+          backend,
+          [
+            { data: uniform(r, n), shape: [n] },
+            { data: uniform(r, n), shape: [n] },
+          ],
+          (c, a) => wg.where(c, a, -1),
+          TOL,
+          `where float cond n=${n}`,
+        );
       }
     });
 
@@ -137,9 +161,21 @@ for (const backend of FAST_BACKENDS) {
         const inp: Input = { data: data.slice(0, n), shape: [n] };
         compareWithReference(backend, [inp], (x) => x.cast('int32'), TOL, `f32->i32 n=${n}`);
         compareWithReference(backend, [inp], (x) => x.cast('float64'), TOL, `f32->f64 n=${n}`);
-        compareWithReference(backend, [{ data: [1, -2, 3, 4, 5, 6, 7, 8, 9, 10, 11].slice(0, n), shape: [n], dtype: 'int32' }], (x) => x.cast('float32'), TOL, `i32->f32 n=${n}`);
+        compareWithReference(
+          backend,
+          [{ data: [1, -2, 3, 4, 5, 6, 7, 8, 9, 10, 11].slice(0, n), shape: [n], dtype: 'int32' }],
+          (x) => x.cast('float32'),
+          TOL,
+          `i32->f32 n=${n}`,
+        );
       }
-      compareWithReference(backend, [{ data: uniform(rng(3), 60), shape: [3, 4, 5], permuted: [2, 0, 1] }], (x) => x.contiguous(), TOL, 'contiguous copy of a permuted view');
+      compareWithReference(
+        backend,
+        [{ data: uniform(rng(3), 60), shape: [3, 4, 5], permuted: [2, 0, 1] }],
+        (x) => x.contiguous(),
+        TOL,
+        'contiguous copy of a permuted view',
+      );
     });
 
     it('float64 runs on every backend', () => {

@@ -1,12 +1,15 @@
 // The shared op suite: matmul, convolution and pooling.
 import { beforeAll, describe, it } from 'vitest';
-import { EDGE_SIZES, FAST_BACKENDS, type Input, compareWithReference, rng, setupBackends, uniform, wg } from '../helpers/index.js';
+import { compareWithReference, EDGE_SIZES, FAST_BACKENDS, type Input, rng, setupBackends, uniform, wg } from '../helpers/index.js';
 
 beforeAll(setupBackends);
 
 const TOL = { rtol: 1e-4, atol: 1e-4 };
 const mat = (r: ReturnType<typeof rng>, shape: number[], extra: Partial<Input> = {}): Input => ({
-  data: uniform(r, shape.reduce((a, b) => a * b, 1)),
+  data: uniform(
+    r,
+    shape.reduce((a, b) => a * b, 1),
+  ),
   shape,
   ...extra,
 });
@@ -16,20 +19,38 @@ for (const backend of FAST_BACKENDS) {
     it('2-D over the tile edges, in all four transpose combinations', () => {
       const r = rng(1);
       for (const m of EDGE_SIZES.filter((n) => n <= 65)) {
-        for (const [k, n] of [[m, 17], [9, m], [33, 5], [1, m]]) {
+        for (const [k, n] of [
+          [m, 17],
+          [9, m],
+          [33, 5],
+          [1, m],
+        ]) {
           const a = mat(r, [m, k]);
           const b = mat(r, [k, n]);
           compareWithReference(backend, [a, b], wg.matmul, TOL, `${m}x${k} @ ${k}x${n}`);
           compareWithReference(backend, [{ ...a, permuted: [1, 0] }, b], wg.matmul, TOL, `A^T-stored ${m}x${k}x${n}`);
           compareWithReference(backend, [a, { ...b, permuted: [1, 0] }], wg.matmul, TOL, `B^T-stored ${m}x${k}x${n}`);
-          compareWithReference(backend, [{ ...a, permuted: [1, 0] }, { ...b, permuted: [1, 0] }], wg.matmul, TOL, `both transposed ${m}x${k}x${n}`);
+          compareWithReference(
+            backend,
+            [
+              { ...a, permuted: [1, 0] },
+              { ...b, permuted: [1, 0] },
+            ],
+            wg.matmul,
+            TOL,
+            `both transposed ${m}x${k}x${n}`,
+          );
         }
       }
     });
 
     it('larger products and the shapes training produces', () => {
       const r = rng(2);
-      for (const [m, k, n] of [[129, 127, 65], [64, 784, 32], [128, 256, 16]]) {
+      for (const [m, k, n] of [
+        [129, 127, 65],
+        [64, 784, 32],
+        [128, 256, 16],
+      ]) {
         compareWithReference(backend, [mat(r, [m, k]), mat(r, [k, n])], wg.matmul, TOL, `${m}x${k}x${n}`);
       }
       compareWithReference(backend, [mat(r, [64, 100]), mat(r, [32, 100])], (a, b) => a.matmul(b.T), TOL, 'A B^T');
@@ -44,7 +65,13 @@ for (const backend of FAST_BACKENDS) {
       compareWithReference(backend, [mat(r, [3, 5, 7]), mat(r, [7, 4])], wg.matmul, TOL, '3-D @ 2-D');
       compareWithReference(backend, [mat(r, [5, 7]), mat(r, [3, 7, 4])], wg.matmul, TOL, '2-D @ 3-D');
       compareWithReference(backend, [mat(r, [2, 1, 5, 7]), mat(r, [3, 7, 4])], wg.matmul, TOL, 'broadcast batches');
-      compareWithReference(backend, [mat(r, [2, 3, 5, 7], { permuted: [1, 0, 3, 2] }), mat(r, [2, 3, 7, 4], { permuted: [0, 2, 1, 3] })], wg.matmul, TOL, 'strided batches');
+      compareWithReference(
+        backend,
+        [mat(r, [2, 3, 5, 7], { permuted: [1, 0, 3, 2] }), mat(r, [2, 3, 7, 4], { permuted: [0, 2, 1, 3] })],
+        wg.matmul,
+        TOL,
+        'strided batches',
+      );
       compareWithReference(backend, [mat(r, [3, 4, 7]), mat(r, [7])], wg.matmul, TOL, '3-D @ 1-D');
       compareWithReference(backend, [mat(r, [6]), mat(r, [6])], wg.dot, TOL, 'dot');
       compareWithReference(backend, [mat(r, [4]), mat(r, [6])], wg.outer, TOL, 'outer');
@@ -115,8 +142,20 @@ for (const backend of FAST_BACKENDS) {
       for (const c of cases) {
         const what = JSON.stringify(c);
         const x = mat(r, c.x);
-        compareWithReference(backend, [x], (t) => wg.maxPool2d(t, { kernelSize: c.k, stride: c.s, padding: c.p, dilation: c.d, returnIndices: true }), TOL, `max ${what}`);
-        compareWithReference(backend, [{ ...x, data: x.data.map((v) => Math.round(v * 2)) }], (t) => wg.maxPool2d(t, { kernelSize: c.k, stride: c.s, padding: c.p, dilation: c.d, returnIndices: true }), TOL, `max ties ${what}`);
+        compareWithReference(
+          backend,
+          [x],
+          (t) => wg.maxPool2d(t, { kernelSize: c.k, stride: c.s, padding: c.p, dilation: c.d, returnIndices: true }),
+          TOL,
+          `max ${what}`,
+        );
+        compareWithReference(
+          backend,
+          [{ ...x, data: x.data.map((v) => Math.round(v * 2)) }],
+          (t) => wg.maxPool2d(t, { kernelSize: c.k, stride: c.s, padding: c.p, dilation: c.d, returnIndices: true }),
+          TOL,
+          `max ties ${what}`,
+        );
         compareWithReference(
           backend,
           [x],

@@ -1,6 +1,6 @@
 // The shared op suite, reductions and the softmax family.
 import { beforeAll, describe, it } from 'vitest';
-import { EDGE_SIZES, FAST_BACKENDS, type Input, compareWithReference, rng, setupBackends, uniform, wg } from '../helpers/index.js';
+import { compareWithReference, EDGE_SIZES, FAST_BACKENDS, type Input, rng, setupBackends, uniform, wg } from '../helpers/index.js';
 
 beforeAll(setupBackends);
 

@@ -1,12 +1,15 @@
 // The shared op suite: movement, joining, indexing and the loss functions.
 import { beforeAll, describe, it } from 'vitest';
-import { FAST_BACKENDS, type Input, compareWithReference, rng, setupBackends, uniform, wg } from '../helpers/index.js';
+import { compareWithReference, FAST_BACKENDS, type Input, rng, setupBackends, uniform, wg } from '../helpers/index.js';
 
 beforeAll(setupBackends);
 
 const TOL = { rtol: 1e-5, atol: 1e-5 };
 const t = (r: ReturnType<typeof rng>, shape: number[], extra: Partial<Input> = {}): Input => ({
-  data: uniform(r, shape.reduce((a, b) => a * b, 1)),
+  data: uniform(
+    r,
+    shape.reduce((a, b) => a * b, 1),
+  ),
   shape,
   ...extra,
 });
@@ -62,9 +65,21 @@ for (const backend of FAST_BACKENDS) {
       const logits = t(r, [6, 4]);
       const targets = idx([0, 3, 1, 2, 3, 0]);
       compareWithReference(backend, [logits, targets], (x, y) => wg.crossEntropy(x, y), TOL, 'crossEntropy');
-      compareWithReference(backend, [logits, idx([0, -100, 1, 2, -100, 0])], (x, y) => wg.crossEntropy(x, y, { labelSmoothing: 0.1 }), TOL, 'crossEntropy ignore + smoothing');
+      compareWithReference(
+        backend,
+        [logits, idx([0, -100, 1, 2, -100, 0])],
+        (x, y) => wg.crossEntropy(x, y, { labelSmoothing: 0.1 }),
+        TOL,
+        'crossEntropy ignore + smoothing',
+      );
       compareWithReference(backend, [logits, targets], (x, y) => wg.nllLoss(x.logSoftmax(1), y, { reduction: 'none' }), TOL, 'nll none');
-      compareWithReference(backend, [t(r, [2, 3, 2, 2]), idx([0, 2, 1, 1, 2, 0, 0, 1], [2, 2, 2])], (x, y) => wg.crossEntropy(x, y), TOL, 'spatial crossEntropy');
+      compareWithReference(
+        backend,
+        [t(r, [2, 3, 2, 2]), idx([0, 2, 1, 1, 2, 0, 0, 1], [2, 2, 2])],
+        (x, y) => wg.crossEntropy(x, y),
+        TOL,
+        'spatial crossEntropy',
+      );
       compareWithReference(backend, [logits, t(r, [6, 4])], (x, y) => wg.mseLoss(x, y), TOL, 'mse');
       compareWithReference(backend, [logits, t(r, [6, 4])], (x, y) => wg.l1Loss(x, y, { reduction: 'sum' }), TOL, 'l1');
       compareWithReference(backend, [logits, t(r, [6, 4])], (x, y) => wg.huberLoss(x, y, { delta: 0.3 }), TOL, 'huber');

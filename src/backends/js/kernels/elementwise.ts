@@ -21,7 +21,8 @@ export const UNARY_REF: Record<string, UnaryFn> = {
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN),
+  // sign(NaN) = 0, as PyTorch (it computes (0 < x) - (x < 0)).
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   tanh: Math.tanh,
   sigmoid,
   relu: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0),

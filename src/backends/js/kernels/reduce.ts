@@ -69,10 +69,10 @@ export function argReduceRef(b: Backend, [x]: Tensor[], [y]: Tensor[], attrs: At
 const shift = (m: number) => (Number.isFinite(m) ? m : 0);
 
 /**
- * Per-slice max and log-sum-exp along attrs.axis, in float64, indexed like the
- * keepdim output.
+ * Per-slice max and log(sum(exp(x - max))) along attrs.axis, in float64,
+ * indexed like the keepdim output (kept apart, so a huge max loses nothing).
  */
-function sliceStats(b: Backend, x: Tensor, axis: number): { max: Float64Array; lse: Float64Array; os: number[] } {
+function sliceStats(b: Backend, x: Tensor, axis: number): { max: Float64Array; logSum: Float64Array; os: number[] } {
   const xv = view(b, x);
   const os = outStridesFor(x, [axis]);
   let n = 1;
@@ -87,29 +87,29 @@ function sliceStats(b: Backend, x: Tensor, axis: number): { max: Float64Array; l
     // An infinite max shifts by 0 (as PyTorch): all -inf gives log(0) = -inf, +inf gives inf.
     sum[p[1]] += Math.exp(xv[p[0]] - shift(max[p[1]]));
   });
-  const lse = new Float64Array(n);
-  for (let i = 0; i < n; i++) lse[i] = Math.log(sum[i]) + shift(max[i]);
-  return { max, lse, os };
+  const logSum = new Float64Array(n);
+  for (let i = 0; i < n; i++) logSum[i] = Math.log(sum[i]);
+  return { max, logSum, os };
 }
 
 /** attrs: { axis, log }: softmax or log-softmax; y has x's shape (contiguous). */
 export function softmaxRef(b: Backend, [x]: Tensor[], [y]: Tensor[], attrs: Attrs): void {
-  const { max, lse, os } = sliceStats(b, x, attrs.axis);
+  const { max, logSum, os } = sliceStats(b, x, attrs.axis);
   const xv = view(b, x);
   const yv = view(b, y);
   const log: boolean = attrs.log;
   forEachStrided(x.shape, [x.offset, 0, y.offset], [x.strides, os, y.strides], (_, p) => {
     const m = max[p[1]];
-    // An infinite max makes the whole slice NaN (inf - inf), as in PyTorch's kernels.
-    const l = m === -Infinity || m === Infinity ? Number.NaN : lse[p[1]];
-    const v = xv[p[0]] - l;
+    // (x - max) - log(sum) keeps precision when the max is huge; an infinite max
+    // makes the whole slice NaN (inf - inf), as in PyTorch's kernels.
+    const v = Number.isFinite(m) ? xv[p[0]] - m - logSum[p[1]] : Number.NaN;
     yv[p[2]] = log ? v : Math.exp(v);
   });
 }
 
 /** attrs: { axis }; y is the keepdim shape. */
 export function logsumexpRef(b: Backend, [x]: Tensor[], [y]: Tensor[], attrs: Attrs): void {
-  const { lse } = sliceStats(b, x, attrs.axis);
+  const { max, logSum } = sliceStats(b, x, attrs.axis);
   const yv = view(b, y);
-  for (let i = 0; i < y.size; i++) yv[y.offset + i] = lse[i];
+  for (let i = 0; i < y.size; i++) yv[y.offset + i] = logSum[i] + shift(max[i]);
 }
