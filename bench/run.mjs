@@ -1,9 +1,10 @@
 // npm run bench [-- family ...]: kernel microbenchmarks against tfjs-wasm.
-// Families: gemm conv2d elementwise reductions softmax (default: all).
+// Families: gemm conv2d elementwise reductions softmax autodiff (default: all).
+import { autodiff } from './autodiff.mjs';
 import { conv2d, elementwise, gemm, reductions, softmax } from './kernels.mjs';
 import { header, tfjs, wasmgrad } from './lib.mjs';
 
-const all = ['gemm', 'conv2d', 'elementwise', 'reductions', 'softmax'];
+const all = ['gemm', 'conv2d', 'elementwise', 'reductions', 'softmax', 'autodiff'];
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = args.filter((a) => !all.includes(a));
 if (unknown.length) {
@@ -13,5 +14,5 @@ if (unknown.length) {
 const { wg, info } = await wasmgrad();
 const tf = await tfjs();
 header(info);
-const families = { gemm, conv2d, elementwise, reductions, softmax };
+const families = { gemm, conv2d, elementwise, reductions, softmax, autodiff };
 for (const fam of args.length ? args : all) await families[fam](wg, tf);

@@ -57,8 +57,8 @@ export function maxPool2dRef(b: Backend, [x]: Tensor[], [y, idx]: Tensor[], attr
             const w = ow * g.sW - g.pW + kw * g.dW;
             if (w < 0 || w >= g.W) continue;
             const v = xv[x.offset + (p * g.H + h) * g.W + w];
-            // The first maximum wins; a NaN counts as the maximum and stays.
-            if (bi < 0 || (!Number.isNaN(best) && (v > best || Number.isNaN(v)))) {
+            // PyTorch's rule: the first maximum wins, and every NaN takes over (so the last NaN wins).
+            if (bi < 0 || v > best || Number.isNaN(v)) {
               best = v;
               bi = h * g.W + w;
             }
