@@ -29,7 +29,7 @@ export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, conv2dBackward
 export * from './ops/creation.js';
 export { gather, indexAdd, indexSelect, scatterAdd } from './ops/indexing.js';
 export { chunk, concat, pad, sliceScatter, split, stack } from './ops/join.js';
-export { dot, matmul, outer } from './ops/linalg.js';
+export { dot, linear, matmul, outer } from './ops/linalg.js';
 export { binaryCrossEntropyWithLogits, crossEntropy, dropout, huberLoss, l1Loss, mseLoss, nllLoss, type Reduction } from './ops/losses.js';
 export { type AvgPool2dOptions, avgPool2d, avgPool2dBackward, type MaxPool2dOptions, maxPool2d, maxPool2dBackward } from './ops/pool.js';
 export {
@@ -99,3 +99,5 @@ export function dispose(x: Tensor | Tensor[] | Record<string, Tensor>): void {
   else if ('dispose' in x && typeof x.dispose === 'function') (x as Tensor).dispose();
   else for (const t of Object.values(x)) t.dispose();
 }
+
+export * as nn from './nn/index.js';

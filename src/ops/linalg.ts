@@ -84,3 +84,32 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return ENGINE.tidy(() => mul(reshape(a, [-1, 1]), reshape(b, [1, -1])));
 }
+
+/**
+ * x W^T + b, as torch.nn.functional.linear: x [..., in], weight [out, in],
+ * bias [out]. Runs as one GEMM with the bias added in its epilogue.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('linear', x);
+  checkTensor('linear', weight, 'weight');
+  if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError(`linear: input ${fmt(x.shape)} does not fit weight ${fmt(weight.shape)} (need [..., ${weight.shape[1] ?? '?'}])`);
+  }
+  if (bias) {
+    checkTensor('linear', bias, 'bias');
+    if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) throw new ShapeError(`linear: bias must have shape [${weight.shape[0]}], got ${fmt(bias.shape)}`);
+  }
+  const dtype = [x, weight, ...(bias ? [bias] : [])].map((t) => t.dtype).reduce(promoteTypes);
+  return ENGINE.tidy(() => {
+    const cast2 = (t: Tensor) => (t.dtype === dtype ? t : cast(t, dtype));
+    const x2 = reshape(cast2(x), [-1, x.shape[x.ndim - 1]]);
+    const w = cast2(weight);
+    const b = bias ? cast2(bias) : null;
+    const wt = ENGINE.makeTensor(w.storage, [w.shape[1], w.shape[0]], [w.strides[1], w.strides[0]], w.offset);
+    const inputs = b ? [x2, wt, b] : [x2, wt];
+    const [y] = runOp('matmul', inputs, [[[x2.shape[0], w.shape[0]], dtype]]);
+    wt.dispose();
+    record('linear', b ? [x2, w, b] : [x2, w], y);
+    return reshape(y, [...x.shape.slice(0, -1), w.shape[0]]);
+  });
+}

@@ -204,6 +204,7 @@ const OPS: Record<string, OpFn> = {
   matmul: (xs) => wg.matmul(xs[0], xs[1]),
   dot: (xs) => wg.dot(xs[0], xs[1]),
   outer: (xs) => wg.outer(xs[0], xs[1]),
+  linear: (xs) => wg.linear(xs[0], xs[1], xs[2]),
   // convolution and pooling
   conv2d: (xs, a) => wg.conv2d(xs[0], xs[1], convOpts(xs, a)),
   convTranspose2d: (xs, a) => wg.convTranspose2d(xs[0], xs[1], { ...convOpts(xs, a), outputPadding: a.outputPadding }),
@@ -292,6 +293,7 @@ const F32: Tol = { rtol: 2e-5, atol: 2e-6 };
 const F32_ACCUMULATE: Tol = { rtol: 1e-4, atol: 1e-5 };
 const ACCUMULATING = new Set([
   'matmul',
+  'linear',
   'dot',
   'conv2d',
   'convTranspose2d',

@@ -73,3 +73,10 @@ defineGrad('maxPool2dBackward', {
 });
 defineGrad('avgPool2d', { saveInputs: false, rule: ({ g, inputShapes, attrs }) => [avgPool2dBackward(g, inputShapes[0], attrs as never)] });
 defineGrad('avgPool2dBackward', { saveInputs: false, rule: ({ g, attrs }) => [avgPool2d(g, attrs as never)] });
+
+// y = x W^T + b for a 2-D x: dx = g W, dW = g^T x, db = sum_rows g.
+defineGrad('linear', ({ g, inputs: [x, w], needs }) => [
+  needs[0] ? matmul(g, w!) : null,
+  needs[1] ? matmul(transpose(g), x!) : null,
+  needs[2] ? sum(g, 0) : null,
+]);
