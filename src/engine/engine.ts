@@ -71,13 +71,16 @@ class Engine {
     return this.makeTensor(storage, shape, contiguousStrides(shape), 0);
   }
 
-  /** A new view of existing storage. */
-  makeTensor(storage: Storage, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  /**
+   * A new view of existing storage. `tracked: false` keeps it out of the scopes
+   * (the tape's saved views belong to their node, not to the scope they were made in).
+   */
+  makeTensor(storage: Storage, shape: Shape, strides: readonly number[], offset: number, tracked = true): Tensor {
     if (storage.refs === 0 && !storage.internal) this.numBytes += storage.bytes;
     storage.refs++;
     const t = new Tensor(storage, shape, strides, offset);
     this.numTensors++;
-    const scope = this.scopes[this.scopes.length - 1];
+    const scope = tracked ? this.scopes[this.scopes.length - 1] : undefined;
     // A tensor in a scope is freed by the scope; the garbage-collector safety net
     // is armed only when it leaves scopes (registering costs on every op).
     if (scope) scope.tensors.add(t);

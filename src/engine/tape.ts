@@ -58,7 +58,8 @@ export function gradRuleNames(): string[] {
   return [...rules.keys()];
 }
 
-export type Edge = { node: Node; leaf?: undefined } | { leaf: Tensor; node?: undefined } | null;
+/** Where an input's gradient goes: the node that made it, or the leaf tensor itself. */
+export type Edge = Node | Tensor | null;
 
 export class Node implements GradNode {
   /** References from tensors and downstream nodes. */
@@ -88,7 +89,7 @@ export class Node implements GradNode {
     this.freeSaved();
     const edges = this.edges;
     this.edges = [];
-    for (const e of edges) e?.node?.release();
+    for (const e of edges) if (e instanceof Node) e.release();
   }
 
   /** Frees the saved tensors; the graph's structure stays. */
@@ -116,8 +117,7 @@ export class Node implements GradNode {
 
 /** A view of `t` that the tape keeps: shares storage, not owned by any scope. */
 function saveView(t: Tensor): Tensor {
-  const v = ENGINE.makeTensor(t.storage, t.shape, t.strides, t.offset);
-  ENGINE.untrack(v);
+  const v = ENGINE.makeTensor(t.storage, t.shape, t.strides, t.offset, false);
   v.requiresGrad = t.requiresGrad;
   if (t.gradFn) {
     v.gradFn = t.gradFn;
@@ -130,55 +130,54 @@ function saveView(t: Tensor): Tensor {
 
 /** Where a gradient reaching `t` goes. */
 export function edgeOf(t: Tensor): Edge {
-  if (t.gradFn) return { node: t.gradFn as Node };
-  return { leaf: t.leafOf ?? t };
+  return (t.gradFn as Node | null) ?? t.leafOf ?? t;
 }
 
 /** Records `op` if grad mode is on and an input needs a gradient. Call after the op ran. */
 export function record(op: string, inputs: Tensor[], output: Tensor, attrs: Attrs = {}): void {
   if (!ENGINE.gradEnabled || !isFloat(output.dtype)) return;
+  const n = inputs.length;
   let any = false;
-  const needs = inputs.map((t) => {
-    const n = t.requiresGrad && isFloat(t.dtype);
-    any ||= n;
-    return n;
-  });
+  const needs: boolean[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = inputs[i];
+    needs[i] = t.requiresGrad && isFloat(t.dtype);
+    any ||= needs[i];
+  }
   if (!any) return;
   const spec = rules.get(op);
   if (!spec) throw new WasmgradError(`${op}: no gradient rule is registered for this op`);
-  const edges: Edge[] = inputs.map((t, i) => {
-    if (!needs[i]) return null;
-    const e = edgeOf(t);
-    if (e?.node) e.node.refs++;
-    return e;
-  });
   const save = spec.saveInputs ?? true;
-  const savedInputs = inputs.map((t, i) => (save === true || (Array.isArray(save) && save.includes(i)) ? saveView(t) : null));
-  const node = new Node(
-    op,
-    spec,
-    edges,
-    savedInputs,
-    null,
-    [],
-    attrs,
-    needs,
-    inputs.map((t) => t.shape),
-    inputs.map((t) => t.dtype),
-    output.shape,
-    output.dtype,
-  );
+  const edges: Edge[] = new Array(n);
+  const savedInputs: (Tensor | null)[] = new Array(n);
+  const versions: number[] = new Array(n + 1);
+  const shapes: (readonly number[])[] = new Array(n);
+  const dtypes: DType[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = inputs[i];
+    let e: Edge = null;
+    if (needs[i]) {
+      e = edgeOf(t);
+      if (e instanceof Node) e.refs++;
+    }
+    edges[i] = e;
+    const keep = save === true || (Array.isArray(save) && save.includes(i));
+    savedInputs[i] = keep ? saveView(t) : null;
+    versions[i] = keep ? t.storage.version : 0;
+    shapes[i] = t.shape;
+    dtypes[i] = t.dtype;
+  }
+  const node = new Node(op, spec, edges, savedInputs, null, versions, attrs, needs, shapes, dtypes, output.shape, output.dtype);
   if (spec.saveOutput) {
     // The saved output points back at its own node without counting a reference
     // (that would be a cycle); it still carries the node so higher orders see it.
-    const v = ENGINE.makeTensor(output.storage, output.shape, output.strides, output.offset);
-    ENGINE.untrack(v);
+    const v = ENGINE.makeTensor(output.storage, output.shape, output.strides, output.offset, false);
     v.requiresGrad = true;
     v.gradFn = node;
     v.ownsNode = false;
     node.savedOutput = v;
   }
-  node.savedVersions.push(...node.savedInputs.map((t) => t?.storage.version ?? 0), node.savedOutput?.storage.version ?? 0);
+  versions[n] = output.storage.version;
   output.gradFn = node;
   output.requiresGrad = true;
   node.refs++;

@@ -21,6 +21,8 @@ export class Tensor {
   /** Element offset of this view into its storage. */
   readonly offset: number;
   readonly dtype: DType;
+  /** The number of elements. */
+  readonly size: number;
   /** @internal */ storage: Storage;
 
   /** Whether gradients flow to this tensor (see `requiresGrad_`). */
@@ -32,8 +34,6 @@ export class Tensor {
   /** @internal */ disposed = false;
   /** @internal kept by `wg.keep`: no scope disposes it. */
   kept = false;
-  /** @internal retains `.grad` although it is not a leaf. */
-  retainsGrad = false;
   /** @internal false for the tape's saved view of an op's own output, whose gradFn is not counted. */
   ownsNode = true;
   /** @internal for a saved view of a leaf: the leaf that gradients reaching the view belong to. */
@@ -50,12 +50,9 @@ export class Tensor {
     this.strides = Object.freeze(strides.slice());
     this.offset = offset;
     this.dtype = storage.dtype;
-  }
-
-  get size(): number {
     let n = 1;
-    for (const d of this.shape) n *= d;
-    return n;
+    for (let i = 0; i < shape.length; i++) n *= shape[i];
+    this.size = n;
   }
 
   get ndim(): number {

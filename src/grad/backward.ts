@@ -44,8 +44,8 @@ function plan(roots: Node[], wanted: Set<Key> | null): Plan {
     let any = wanted === null || wanted.has(n);
     for (const e of n.edges) {
       if (!e) continue;
-      if (e.node) any = visit(e.node) || any;
-      else if (wanted === null || wanted.has(e.leaf)) any = true;
+      if (e instanceof Node) any = visit(e) || any;
+      else if (wanted === null || wanted.has(e)) any = true;
     }
     leads.set(n, any);
     return any;
@@ -62,7 +62,7 @@ function plan(roots: Node[], wanted: Set<Key> | null): Plan {
       const s = state.get(n) ?? 0;
       if (s === 0) {
         state.set(n, 1);
-        for (const e of n.edges) if (e?.node && !state.has(e.node)) stack.push(e.node);
+        for (const e of n.edges) if (e instanceof Node && !state.has(e)) stack.push(e);
       } else {
         stack.pop();
         if (s === 1) {
@@ -200,8 +200,7 @@ function runNode(node: Node, g: Tensor, wanted: Set<Key> | null, leads: Map<Node
   });
   grads.forEach((gi, i) => {
     if (!gi) return;
-    const e = node.edges[i] as NonNullable<Edge>;
-    accumulate(e.node ?? e.leaf, gi);
+    accumulate(node.edges[i] as NonNullable<Edge>, gi);
   });
 }
 
@@ -215,8 +214,8 @@ function share(t: Tensor): Tensor {
 function reaches(e: Edge, wanted: Set<Key> | null, leads: Map<Node, boolean>): boolean {
   if (!e) return false;
   if (wanted === null) return true;
-  if (e.leaf) return wanted.has(e.leaf);
-  return leads.get(e.node) === true;
+  if (!(e instanceof Node)) return wanted.has(e);
+  return leads.get(e) === true;
 }
 
 /** PyTorch's loss.backward(): fills `.grad` of the leaves that require it. */
