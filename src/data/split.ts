@@ -105,6 +105,12 @@ function stratifiedIndices(labels: ArrayLike<number>, nTest: number, rng: Random
   return [shuffleInPlace(Int32Array.from(train), rng), shuffleInPlace(Int32Array.from(test), rng)];
 }
 
+/** The two parts of trainTestSplit. */
+export interface TrainTest<T extends Tensor[]> {
+  train: TensorDataset<T>;
+  test: TensorDataset<T>;
+}
+
 /**
  * Splits tensors that share their first dimension into a training and a test
  * set, as scikit-learn's train_test_split: `trainTestSplit(x, y, { testSize: 0.25, seed: 0 })`
@@ -112,13 +118,15 @@ function stratifiedIndices(labels: ArrayLike<number>, nTest: number, rng: Random
  * (in a random order; dispose them when done). With `stratify` (labels), every
  * class keeps its share of the rows in both parts.
  */
-export function trainTestSplit<T extends Tensor[]>(...args: [...T, TrainTestSplitOptions] | T): { train: TensorDataset<T>; test: TensorDataset<T> } {
+export function trainTestSplit<T extends Tensor[]>(...args: [...T, TrainTestSplitOptions]): TrainTest<T>;
+export function trainTestSplit<T extends Tensor[]>(...tensors: T): TrainTest<T>;
+export function trainTestSplit(...args: (Tensor | TrainTestSplitOptions)[]): TrainTest<Tensor[]> {
   const op = 'trainTestSplit';
   const last = args[args.length - 1];
   const opts = (last !== undefined && !(last instanceof Tensor) ? args.pop() : {}) as TrainTestSplitOptions;
   checkOptions(op, opts, new Set(['testSize', 'seed', 'stratify']));
   checkRows(op, args);
-  const all = new TensorDataset(...(args as T));
+  const all = new TensorDataset(...(args as Tensor[]));
   const n = all.length;
   const nTest = testCount(op, opts.testSize, n);
   const rng = generator(checkSeed(op, opts.seed));
