@@ -103,4 +103,5 @@ export function dispose(x: Tensor | Tensor[] | Record<string, Tensor>): void {
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
+export * as optim from './optim/index.js';
 export { fit, evaluate, type FitOptions, type FitCallbacks, type EpochLogs, type History, type OptimizerLike, type LossFn, type Batches } from './train/fit.js';

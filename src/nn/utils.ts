@@ -1,0 +1,2 @@
+// torch.nn.utils equivalents.
+export { clipGradNorm } from '../optim/clip.js';
