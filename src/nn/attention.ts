@@ -115,7 +115,11 @@ export class MultiheadAttention extends Module {
    */
   forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     const E = this.embedDim;
-    for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+    for (const [name, t] of [
+      ['query', query],
+      ['key', key],
+      ['value', value],
+    ] as const) {
       if (!(t instanceof Tensor)) throw new ArgumentError(`MultiheadAttention: ${name} must be a Tensor`);
       if (t.dtype === 'int32') throw new DTypeError(`MultiheadAttention: ${name} must be floating-point, got int32`);
     }
@@ -131,7 +135,8 @@ export class MultiheadAttention extends Module {
     const lead = (t: Tensor) => t.shape.slice(0, -1).join(',');
     const qBatch = batched ? query.shape[this.batchFirst ? 0 : 1] : 1;
     const kBatch = batched ? key.shape[this.batchFirst ? 0 : 1] : 1;
-    if (lead(key) !== lead(value) || qBatch !== kBatch) throw new ShapeError(`MultiheadAttention: key and value (and the batch of query) must agree, got ${shapes}`);
+    if (lead(key) !== lead(value) || qBatch !== kBatch)
+      throw new ShapeError(`MultiheadAttention: key and value (and the batch of query) must agree, got ${shapes}`);
 
     return ENGINE.tidy(() => {
       // Internally [L, N, E] like PyTorch's functional form.

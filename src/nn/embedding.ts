@@ -36,7 +36,11 @@ export class Embedding extends Module {
     this.paddingIdx = pad;
     // N(0, 1), as PyTorch.
     this.weight = parameter(normal_(empty([numEmbeddings, embeddingDim])));
-    if (pad !== null) noGrad(() => zeros_(this.weight.narrow(0, pad!, 1)));
+    if (pad !== null) {
+      const row = this.weight.narrow(0, pad, 1);
+      noGrad(() => zeros_(row));
+      row.dispose();
+    }
   }
 
   forward(ids: Tensor): Tensor {

@@ -24,6 +24,6 @@ export {
 export { Conv2d, type Conv2dLayerOptions, Linear, type LinearOptions } from './linear.js';
 export { BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss } from './loss.js';
 export { buffer, isParameter, type LoadOptions, Module, parameter } from './module.js';
-export { GRU, type GRUOptions, LSTM, type LSTMOptions, RNN, type RNNBaseOptions, type RNNOptions } from './rnn.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm, type LayerNormOptions } from './norm.js';
+export { GRU, type GRUOptions, LSTM, type LSTMOptions, RNN, type RNNBaseOptions, type RNNOptions } from './rnn.js';
 export * as utils from './utils.js';

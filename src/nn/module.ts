@@ -142,6 +142,33 @@ export abstract class Module {
     return { missingKeys, unexpectedKeys };
   }
 
+  /**
+   * Converts every floating-point parameter and buffer to `dtype` (new tensors
+   * replace the old ones, which are freed): call it before creating an optimizer.
+   */
+  to(dtype: 'float32' | 'float64'): this {
+    for (const m of this.modules()) {
+      const own = m as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(own)) {
+        if (!(v instanceof Tensor) || v.dtype === dtype || v.dtype === 'int32') continue;
+        const isParam = PARAMETERS.has(v);
+        if (!isParam && !BUFFERS.has(v)) continue;
+        const c = noGrad(() => v.cast(dtype));
+        own[k] = isParam ? parameter(c) : buffer(c);
+        v.dispose();
+      }
+    }
+    return this;
+  }
+
+  double(): this {
+    return this.to('float64');
+  }
+
+  float(): this {
+    return this.to('float32');
+  }
+
   /** Disposes each parameter's gradient and sets it to null. */
   zeroGrad(): void {
     for (const p of this.parameters()) {
