@@ -72,3 +72,23 @@ export function header(info) {
   console.log(`wasmgrad benchmarks: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.arch}, wasm build '${info.variant}'`);
   console.log('Median of 7 timed batches after warm-up; speed-up = tfjs time / wasmgrad time (higher is better for wasmgrad).');
 }
+
+/** measure() for functions that return a promise (awaited one call at a time). */
+export async function measureAsync(fn, { warmup = 0.15, batches = 7, batchTime = 0.03 } = {}) {
+  let t0 = performance.now();
+  let n = 0;
+  while (n < 3 || performance.now() - t0 < warmup * 1000) {
+    await fn();
+    n++;
+  }
+  const one = (performance.now() - t0) / n;
+  const reps = Math.max(1, Math.round((batchTime * 1000) / Math.max(one, 1e-3)));
+  const times = [];
+  for (let b = 0; b < batches; b++) {
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) await fn();
+    times.push((performance.now() - t0) / reps / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}

@@ -1,10 +1,11 @@
 // npm run bench [-- family ...]: kernel microbenchmarks against tfjs-wasm.
-// Families: gemm conv2d elementwise reductions softmax autodiff (default: all).
+// Families: gemm conv2d elementwise reductions softmax autodiff models (default: all).
 import { autodiff } from './autodiff.mjs';
 import { conv2d, elementwise, gemm, reductions, softmax } from './kernels.mjs';
 import { header, tfjs, wasmgrad } from './lib.mjs';
+import { models } from './models.mjs';
 
-const all = ['gemm', 'conv2d', 'elementwise', 'reductions', 'softmax', 'autodiff'];
+const all = ['gemm', 'conv2d', 'elementwise', 'reductions', 'softmax', 'autodiff', 'models'];
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = args.filter((a) => !all.includes(a));
 if (unknown.length) {
@@ -14,5 +15,5 @@ if (unknown.length) {
 const { wg, info } = await wasmgrad();
 const tf = await tfjs();
 header(info);
-const families = { gemm, conv2d, elementwise, reductions, softmax, autodiff };
+const families = { gemm, conv2d, elementwise, reductions, softmax, autodiff, models };
 for (const fam of args.length ? args : all) await families[fam](wg, tf);
