@@ -273,6 +273,9 @@ const NOT_OPS = new Set([
   'noGrad',
   'enableGrad',
   'gradcheck',
+  // The training loop is tested in test/train/.
+  'fit',
+  'evaluate',
   'GradcheckError',
   'WasmgradError',
   'ShapeError',
