@@ -4,3 +4,4 @@ import './binary.js';
 import './reduce.js';
 import './views.js';
 import './linalg.js';
+import './linalg-decomp.js';
