@@ -29,6 +29,8 @@ export interface Backend {
   readonly name: BackendName;
   /** True when data can be read synchronously (`dataSync`). */
   readonly sync: boolean;
+  /** The dtypes it can hold; every dtype when absent (webgpu: no float64). */
+  readonly dtypes?: readonly DType[];
   /** Allocates an uninitialised block; throws OutOfMemoryError when it cannot. */
   allocate(dtype: DType, size: number): Storage;
   release(storage: Storage): void;

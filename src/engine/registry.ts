@@ -4,6 +4,7 @@
 import { BackendError } from '../core/errors.js';
 import type { Backend, BackendName } from './backend.js';
 import type { Tensor } from './tensor.js';
+import { moveInputs } from './transfer.js';
 
 export type Attrs = Record<string, any>;
 
@@ -35,8 +36,22 @@ export function kernelNames(backend: BackendName): string[] {
   return [...kernels.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
 }
 
-/** Runs kernel `name` on the backend holding the first input (or the first output). */
+/**
+ * Runs kernel `name` on the backend holding the outputs. Inputs held by another
+ * backend are copied there first (engine/transfer.ts says which moves work).
+ */
 export function runKernel(name: string, inputs: Tensor[], outputs: Tensor[], attrs: Attrs = {}): void {
-  const backend = (inputs[0] ?? outputs[0]).storage.backend;
+  const backend = (outputs[0] ?? inputs[0]).storage.backend;
+  for (const t of inputs) {
+    if (t.storage.backend !== backend) {
+      const [b, moved, release] = moveInputs(name, inputs, outputs);
+      try {
+        getKernel(b.name, name)(b, moved, outputs, attrs);
+      } finally {
+        release();
+      }
+      return;
+    }
+  }
   getKernel(backend.name, name)(backend, inputs, outputs, attrs);
 }

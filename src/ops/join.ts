@@ -43,7 +43,7 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
   const sizes = tensors.map((t) => t.shape[a]);
   const shape = first.shape.map((d, i) => (i === a ? sizes.reduce((p, s) => p + s, 0) : d));
-  const [out] = runOp('fill', [], [[shape, dtype]], { value: 0 });
+  const [out] = runOp('fill', [], [[shape, dtype]], { value: 0 }, tensors);
   try {
     let at = 0;
     for (const t of tensors) {
@@ -135,7 +135,7 @@ export function pad(x: Tensor, padding: number[], value = 0): Tensor {
   }
   const shape = x.shape.map((d, i) => d + before[i] + after[i]);
   const range: SliceRange = { start: before, end: x.shape.map((d, i) => before[i] + d), step: x.shape.map(() => 1) };
-  const [out] = runOp('fill', [], [[shape, x.dtype]], { value });
+  const [out] = runOp('fill', [], [[shape, x.dtype]], { value }, [x]);
   try {
     copyInto(out, range, x);
   } catch (e) {

@@ -3,9 +3,11 @@
 import { type DType, isFloat, promoteTypes, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError } from '../core/errors.js';
 import type { Shape } from '../core/shape.js';
+import type { Backend } from '../engine/backend.js';
 import { ENGINE } from '../engine/engine.js';
 import { type Attrs, runKernel } from '../engine/registry.js';
 import { Tensor } from '../engine/tensor.js';
+import { placeOp } from '../engine/transfer.js';
 
 /** A tensor, or a plain number standing for a 0-D tensor. */
 export type TensorLike = Tensor | number;
@@ -29,9 +31,12 @@ function describe(x: unknown): string {
 const SCALAR_CACHE_LIMIT = 512;
 const scalarCache = new Map<string, Tensor>();
 
-/** A cached, engine-owned 0-D tensor. Never handed to users as a result. */
-export function scalar(value: number, dtype: DType): Tensor {
-  const backend = ENGINE.backend;
+/**
+ * A cached, engine-owned 0-D tensor on `backend` (the current one by default;
+ * ops pass their other operand's, so no transfer is needed). Never handed to
+ * users as a result.
+ */
+export function scalar(value: number, dtype: DType, backend: Backend = ENGINE.backend): Tensor {
   const key = `${backend.name}|${dtype}|${Object.is(value, -0) ? '-0' : value}`;
   const hit = scalarCache.get(key);
   if (hit && !hit.disposed) return hit;
@@ -60,7 +65,7 @@ export function numberDType(value: number, other: DType | null): DType {
 
 /** Turns a TensorLike into a tensor; numbers adopt `like`'s dtype (PyTorch's scalar promotion). */
 export function toTensor(op: string, x: TensorLike, like: Tensor | null = null, name = 'input'): Tensor {
-  if (typeof x === 'number') return scalar(x, numberDType(x, like?.dtype ?? null));
+  if (typeof x === 'number') return scalar(x, numberDType(x, like?.dtype ?? null), like?.storage.backend);
   return checkTensor(op, x, name);
 }
 
@@ -71,16 +76,21 @@ export function binaryOperands(op: string, a: TensorLike, b: TensorLike): [Tenso
   }
   const ta = typeof a === 'number' ? null : checkTensor(op, a, 'first operand');
   const tb = typeof b === 'number' ? null : checkTensor(op, b, 'second operand');
-  const A = ta ?? scalar(a as number, numberDType(a as number, tb!.dtype));
-  const B = tb ?? scalar(b as number, numberDType(b as number, ta!.dtype));
+  const A = ta ?? scalar(a as number, numberDType(a as number, tb!.dtype), tb!.storage.backend);
+  const B = tb ?? scalar(b as number, numberDType(b as number, ta!.dtype), ta!.storage.backend);
   return [A, B, promoteTypes(A.dtype, B.dtype)];
 }
 
-/** Allocates the outputs and runs kernel `name`; on any failure frees the outputs and rethrows. */
-export function runOp(name: string, inputs: Tensor[], outputs: [Shape, DType][], attrs: Attrs = {}): Tensor[] {
+/**
+ * Allocates the outputs and runs kernel `name`; on any failure frees the
+ * outputs and rethrows. The outputs go where engine/transfer.ts places them:
+ * beside the inputs (or `placeWith`, for an op that fills its output from
+ * tensors it does not pass as inputs), or by size in 'auto' mode.
+ */
+export function runOp(name: string, inputs: Tensor[], outputs: [Shape, DType][], attrs: Attrs = {}, placeWith: Tensor[] = inputs): Tensor[] {
   const outs: Tensor[] = [];
   try {
-    const backend = (inputs[0] ?? null)?.storage.backend ?? ENGINE.backend;
+    const backend = placeOp(attrs.op ?? name, placeWith, outputs);
     for (const [shape, dtype] of outputs) outs.push(ENGINE.empty(shape, dtype, backend));
     runKernel(name, inputs, outs, attrs);
     return outs;

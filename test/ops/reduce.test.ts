@@ -1,101 +1,13 @@
-// The shared op suite, reductions and the softmax family.
+// The shared op suite, reductions and the softmax family (cases/reduce.ts).
 import { beforeAll, describe, it } from 'vitest';
-import { compareWithReference, EDGE_SIZES, FAST_BACKENDS, type Input, rng, setupBackends, uniform, wg } from '../helpers/index.js';
+import { compareOn } from '../helpers/cases.js';
+import { FAST_BACKENDS, setupBackends } from '../helpers/index.js';
+import { REDUCE_CASES } from './cases/reduce.js';
 
 beforeAll(setupBackends);
 
-const TOL = { rtol: 2e-5, atol: 2e-5 };
-
 for (const backend of FAST_BACKENDS) {
   describe(`reductions on ${backend}`, () => {
-    const reducers: [string, (x: wg.Tensor, axis?: number | number[], keepdim?: boolean) => wg.Tensor][] = [
-      ['sum', wg.sum],
-      ['mean', wg.mean],
-      ['max', wg.max],
-      ['min', wg.min],
-      ['var', (x, a, k) => wg.var(x, a, { keepdim: k })],
-      ['std', (x, a, k) => wg.std(x, a, { keepdim: k, correction: 0 })],
-    ];
-    for (const [name, f] of reducers) {
-      it(`${name} over every axis set`, () => {
-        for (const n of EDGE_SIZES) {
-          const r = rng(n);
-          const flat: Input = { data: uniform(r, n, -2, 2), shape: [n] };
-          const mat: Input = { data: uniform(r, 3 * n, -2, 2), shape: [3, n] };
-          const t3: Input = { data: uniform(r, 2 * n * 5, -2, 2), shape: [2, n, 5] };
-          compareWithReference(backend, [flat], (x) => f(x), TOL, `${name} all n=${n}`);
-          for (const axis of [0, 1, -1, [0, 1]] as (number | number[])[]) {
-            compareWithReference(backend, [mat], (x) => f(x, axis), TOL, `${name} [3,${n}] axis ${axis}`);
-            compareWithReference(backend, [mat], (x) => f(x, axis, true), TOL, `${name} [3,${n}] axis ${axis} keepdim`);
-          }
-          compareWithReference(backend, [{ ...mat, permuted: [1, 0] }], (x) => f(x, 1), TOL, `${name} transposed n=${n}`);
-          for (const axis of [[0, 2], [1], [0, 1], [1, 2], [0, 1, 2]] as number[][]) {
-            compareWithReference(backend, [t3], (x) => f(x, axis), TOL, `${name} [2,${n},5] axes ${axis}`);
-          }
-          compareWithReference(backend, [{ ...t3, sliced: true }], (x) => f(x, [0, 2], true), TOL, `${name} sliced n=${n}`);
-        }
-      });
-    }
-
-    it('sum of int32 stays int32; mean of int32 is float32', () => {
-      const x: Input = { data: [1, 2, 3, 4, 5, 6], shape: [2, 3], dtype: 'int32' };
-      compareWithReference(backend, [x], (t) => wg.sum(t, 1), TOL, 'int sum');
-      compareWithReference(backend, [x], (t) => wg.mean(t, 0), TOL, 'int mean');
-      compareWithReference(backend, [x], (t) => wg.max(t), TOL, 'int max');
-    });
-
-    it('reductions propagate NaN and handle infinities and empty axes', () => {
-      const x: Input = { data: [1, Number.NaN, 3, Number.NEGATIVE_INFINITY, 2, Number.POSITIVE_INFINITY, 0, -1], shape: [2, 4] };
-      for (const [name, f] of reducers.slice(0, 4)) {
-        compareWithReference(backend, [x], (t) => f(t, 1), TOL, `${name} nan/inf`);
-        compareWithReference(backend, [x], (t) => f(t, 0), TOL, `${name} nan/inf axis 0`);
-      }
-      const empty: Input = { data: [], shape: [3, 0] };
-      compareWithReference(backend, [empty], (t) => wg.sum(t, 1), TOL, 'sum over an empty axis');
-    });
-
-    it('argmax and argmin pick the first extreme', () => {
-      for (const n of EDGE_SIZES) {
-        const r = rng(n + 3);
-        const ties: Input = { data: uniform(r, 3 * n, -2, 2).map(Math.round), shape: [3, n] };
-        for (const f of [wg.argmax, wg.argmin]) {
-          compareWithReference(backend, [ties], (x) => f(x, 1), TOL, `arg n=${n} axis 1`);
-          compareWithReference(backend, [ties], (x) => f(x, 0, true), TOL, `arg n=${n} axis 0`);
-          compareWithReference(backend, [ties], (x) => f(x), TOL, `arg n=${n} flat`);
-          compareWithReference(backend, [{ ...ties, permuted: [1, 0] }], (x) => f(x, 1), TOL, `arg n=${n} strided`);
-        }
-      }
-      const nan: Input = { data: [1, 5, Number.NaN, 7, Number.NaN], shape: [5] };
-      compareWithReference(backend, [nan], (x) => wg.argmax(x), TOL, 'argmax NaN');
-      compareWithReference(backend, [nan], (x) => wg.argmin(x), TOL, 'argmin NaN');
-    });
-
-    for (const [name, f] of [
-      ['softmax', (x: wg.Tensor, a: number) => wg.softmax(x, a)],
-      ['logSoftmax', (x: wg.Tensor, a: number) => wg.logSoftmax(x, a)],
-      ['logsumexp', (x: wg.Tensor, a: number) => wg.logsumexp(x, a)],
-    ] as const) {
-      it(`${name} along each axis`, () => {
-        for (const n of EDGE_SIZES) {
-          const r = rng(n + 11);
-          const mat: Input = { data: uniform(r, 3 * n, -30, 30), shape: [3, n] };
-          compareWithReference(backend, [mat], (x) => f(x, -1), TOL, `${name} n=${n} last`);
-          compareWithReference(backend, [mat], (x) => f(x, 0), TOL, `${name} n=${n} first`);
-          compareWithReference(backend, [{ ...mat, permuted: [1, 0] }], (x) => f(x, 1), TOL, `${name} n=${n} strided`);
-          compareWithReference(backend, [{ data: uniform(r, 2 * n * 3), shape: [2, n, 3] }], (x) => f(x, 1), TOL, `${name} n=${n} middle`);
-        }
-        const inf: Input = {
-          data: [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, 1, Number.NEGATIVE_INFINITY, 2, 3, 1e30, 1, Number.POSITIVE_INFINITY],
-          shape: [3, 3],
-        };
-        compareWithReference(backend, [inf], (x) => f(x, 1), TOL, `${name} infinities`);
-      });
-    }
-
-    it('logsumexp over several axes', () => {
-      const x: Input = { data: uniform(rng(5), 60, -5, 5), shape: [3, 4, 5] };
-      compareWithReference(backend, [x], (t) => wg.logsumexp(t, [0, 2]), TOL, 'lse [0,2]');
-      compareWithReference(backend, [x], (t) => wg.logsumexp(t, [1, 2], true), TOL, 'lse [1,2] keepdim');
-    });
+    for (const g of REDUCE_CASES) it(g.name, () => g.run(compareOn(backend)));
   });
 }

@@ -1,0 +1,122 @@
+// The tiled GEMM every product runs on (matmul and the three convolutions):
+// 8x8 threads per workgroup, each computing a 4x4 block, so a workgroup owns a
+// 32x32 tile of C; A and B go through workgroup memory 32 deep in K, with vec4
+// loads where the operand is contiguous and aligned (as tfjs-backend-webgpu's
+// matmul_packed and ONNX Runtime WebGPU). The workgroup's z is the batch (or
+// convolution group). Callers supply loaders and the store as WGSL snippets,
+// which is how a convolution becomes an implicit GEMM without an im2col copy.
+import type { WgslType } from '../wgsl.js';
+
+export const TILE = 32;
+
+/** How a tile of an operand is loaded. */
+export type ALoad = 'scalar' | 'vk' | 'vm';
+export type BLoad = 'scalar' | 'vn' | 'vk';
+
+export interface GemmShader {
+  t: WgslType;
+  /**
+   * Bindings, private variables and functions: `setup(z: u32)` (per batch),
+   * `store(m: u32, n: u32, v: T)`, and the loaders the load kinds need:
+   * scalar `loadA(m, k) -> T`, vk `loadA4(m, k) -> vec4<T>` (A[m][k..k+3]),
+   * vm `loadA4(m, k)` (A[m..m+3][k]); scalar `loadB(k, n)`, vn `loadB4(k, n)`
+   * (B[k][n..n+3]), vk `loadB4(k, n)` (B[k..k+3][n]). Vector loads need the
+   * loaded dim to be a multiple of 4 (so a vec4 is either all in or all out).
+   */
+  decls: string;
+  a: ALoad;
+  b: BLoad;
+}
+
+/** Uniform slots the GEMM itself reads: M, N, K and the first batch of this dispatch. */
+export const GEMM_PARAMS = 4;
+
+function loadA(kind: ALoad, t: WgslType): string {
+  if (kind === 'scalar') {
+    return `for (var l = 0u; l < 16u; l++) {
+      let e = lid + l * 64u; let m = m0 + e / 32u; let k = k0 + e % 32u;
+      var v = ${t}(0); if (m < M && k < K) { v = loadA(m, k); }
+      As[e] = v;
+    }`;
+  }
+  const [m, k, at] =
+    kind === 'vk'
+      ? ['m0 + e / 8u', 'k0 + (e % 8u) * 4u', '(e / 8u) * 32u + (e % 8u) * 4u + j']
+      : ['m0 + (e % 8u) * 4u', 'k0 + e / 8u', '((e % 8u) * 4u + j) * 32u + e / 8u'];
+  return `for (var l = 0u; l < 4u; l++) {
+      let e = lid + l * 64u; let m = ${m}; let k = ${k};
+      var v = vec4<${t}>(); if (m < M && k < K) { v = loadA4(m, k); }
+      for (var j = 0u; j < 4u; j++) { As[${at}] = v[j]; }
+    }`;
+}
+
+function loadB(kind: BLoad, t: WgslType): string {
+  if (kind === 'scalar') {
+    return `for (var l = 0u; l < 16u; l++) {
+      let e = lid + l * 64u; let k = k0 + e / 32u; let c = e % 32u; let n = n0 + c;
+      var v = ${t}(0); if (k < K && n < N) { v = loadB(k, n); }
+      Bs[(e / 32u) * 8u + c / 4u][c % 4u] = v;
+    }`;
+  }
+  if (kind === 'vn') {
+    return `for (var l = 0u; l < 4u; l++) {
+      let e = lid + l * 64u; let k = k0 + e / 8u; let n = n0 + (e % 8u) * 4u;
+      var v = vec4<${t}>(); if (k < K && n < N) { v = loadB4(k, n); }
+      Bs[e] = v;
+    }`;
+  }
+  return `for (var l = 0u; l < 4u; l++) {
+      let e = lid + l * 64u; let c = e / 8u; let q = e % 8u; let k = k0 + q * 4u; let n = n0 + c;
+      var v = vec4<${t}>(); if (k < K && n < N) { v = loadB4(k, n); }
+      for (var j = 0u; j < 4u; j++) { Bs[(q * 4u + j) * 8u + c / 4u][c % 4u] = v[j]; }
+    }`;
+}
+
+/** The GEMM shader's source; `uniform` and `prelude` are prepended. */
+export function gemmSource(s: GemmShader, uniform: string, prelude: string): string {
+  const t = s.t;
+  return `${uniform}
+${prelude}
+${s.decls}
+var<workgroup> As: array<${t}, 1024>;
+var<workgroup> Bs: array<vec4<${t}>, 256>;
+@compute @workgroup_size(8, 8)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l3: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let M = PU(0u); let N = PU(1u); let K = PU(2u);
+  setup(wid.z + PU(3u));
+  let m0 = wid.y * 32u; let n0 = wid.x * 32u;
+  let tx = l3.x; let ty = l3.y;
+  var acc: array<vec4<${t}>, 4>;
+  for (var k0 = 0u; k0 < K; k0 += 32u) {
+    ${loadA(s.a, t)}
+    ${loadB(s.b, t)}
+    workgroupBarrier();
+    for (var k = 0u; k < 32u; k++) {
+      let b = Bs[k * 8u + tx];
+      let ar = ty * 128u + k;
+      acc[0] += As[ar] * b;
+      acc[1] += As[ar + 32u] * b;
+      acc[2] += As[ar + 64u] * b;
+      acc[3] += As[ar + 96u] * b;
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    let m = m0 + ty * 4u + i;
+    if (m >= M) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = n0 + tx * 4u + j;
+      if (n < N) { store(m, n, acc[i][j]); }
+    }
+  }
+}`;
+}
+
+/** Workgroup counts for an M x N result over `batches` batches starting at `first` (z is at most 65535 per dispatch). */
+export function gemmChunks(M: number, N: number, batches: number): { first: number; groups: [number, number, number] }[] {
+  const out: { first: number; groups: [number, number, number] }[] = [];
+  const gx = Math.max(1, Math.ceil(N / TILE));
+  const gy = Math.max(1, Math.ceil(M / TILE));
+  for (let first = 0; first < batches; first += 65535) out.push({ first, groups: [gx, gy, Math.min(65535, batches - first)] });
+  return out;
+}
