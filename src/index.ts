@@ -19,6 +19,7 @@ export {
 export type { MemoryInfo } from './engine/engine.js';
 export type { NestedArray } from './engine/tensor.js';
 export { Tensor } from './engine/tensor.js';
+export { env, type Runtime, setWasmPaths, type WasmgradEnv, type WasmPaths, type WasmSource } from './env.js';
 export { type BackwardOptions, backward } from './grad/backward.js';
 export { type GradcheckEntry, GradcheckError, type GradcheckOptions, type GradcheckReport, gradcheck } from './grad/gradcheck.js';
 export { customGrad, enableGrad, grad, grads, hessian, hvp, jacobian, jvp, noGrad, stopGradient, valueAndGrad, vjp } from './grad/transforms.js';
@@ -104,4 +105,6 @@ export * as nn from './nn/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
 export * as optim from './optim/index.js';
+export * as linalg from './linalg/index.js';
+export * as distributions from './distributions/index.js';
 export { fit, evaluate, type FitOptions, type FitCallbacks, type EpochLogs, type History, type OptimizerLike, type LossFn, type Batches } from './train/fit.js';

@@ -2,6 +2,7 @@
 // through specifiers built at run time so that bundlers leave them alone);
 // browsers fetch them. gzip is undone by node:zlib in Node and by
 // DecompressionStream('gzip') elsewhere.
+import { prebundledAssetUrl } from '../core/assets.js';
 import { ArgumentError, BackendError } from '../core/errors.js';
 
 /** Raw file contents: text, or bytes (gzip-compressed or not). */
@@ -9,7 +10,8 @@ export type FileContents = string | ArrayBuffer | Uint8Array;
 
 /** The URL of a file in the package's data/ folder (src/data/ and dist/data/ are both two levels below the root). */
 export function dataUrl(name: string): URL {
-  return new URL(`../../data/${name}`, import.meta.url);
+  // In Vite's dev server a pre-bundled copy of this module is away from data/ (core/assets.ts).
+  return prebundledAssetUrl(`data/${name}`) ?? new URL(`../../data/${name}`, import.meta.url);
 }
 
 function isNode(): boolean {

@@ -248,6 +248,8 @@ const OPS: Record<string, OpFn> = {
 const NOT_OPS = new Set([
   'init',
   'backendInfo',
+  'env',
+  'setWasmPaths',
   'memory',
   'tidy',
   'keep',

@@ -1,0 +1,105 @@
+// The wasm backend: tensors live in one WebAssembly.Memory that TypeScript
+// creates and the kernel module imports; only byte offsets and sizes cross
+// into the kernels.
+import { type DType, type TypedArray, arrayCtor, bytesPerElement } from '../../core/dtype.js';
+import { type CpuBackend, Storage } from '../../engine/backend.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { Allocator } from './allocator.js';
+import { type KernelExports, type Variant, compileKernels } from './loader.js';
+
+const INITIAL_PAGES = 256; // 16 MiB
+const MAX_PAGES = 65536; // 4 GiB
+const DESC_BYTES = 4096;
+
+export interface WasmOptions {
+  /** Force a build variant instead of the best one this engine validates. */
+  variant?: Variant;
+}
+
+export class WasmBackend implements CpuBackend {
+  readonly name = 'wasm' as const;
+  readonly sync = true as const;
+  private allocator: Allocator;
+  private descPtr: number;
+  private workPtr = 0;
+  private heapI32: Int32Array;
+  private workBytes = 0;
+
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly k: KernelExports,
+    readonly variant: Variant,
+  ) {
+    this.allocator = new Allocator(memory, k.heapBase());
+    this.heapI32 = new Int32Array(memory.buffer);
+    this.descPtr = this.allocator.alloc(DESC_BYTES);
+  }
+
+  static async create(opts: WasmOptions = {}): Promise<WasmBackend> {
+    const { module, variant } = await compileKernels(opts.variant);
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
+    const instance = await WebAssembly.instantiate(module, {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error('wasm kernel aborted');
+        },
+      },
+    });
+    return new WasmBackend(memory, instance.exports as unknown as KernelExports, variant);
+  }
+
+  allocate(dtype: DType, size: number): Storage {
+    const bytes = size * bytesPerElement(dtype);
+    return new Storage(this, this.allocator.alloc(bytes), dtype, size, bytes);
+  }
+
+  release(s: Storage): void {
+    this.allocator.release(s.handle as number, s.bytes);
+  }
+
+  view(s: Storage): TypedArray {
+    // A fresh view every time: growing the memory detaches the old buffer.
+    return new (arrayCtor(s.dtype))(this.memory.buffer, s.handle as number, s.size);
+  }
+
+  write(s: Storage, data: TypedArray, offset: number): void {
+    this.view(s).set(data, offset);
+  }
+
+  readSync(s: Storage, offset: number, size: number): TypedArray {
+    return this.view(s).slice(offset, offset + size);
+  }
+
+  async read(s: Storage, offset: number, size: number): Promise<TypedArray> {
+    return this.readSync(s, offset, size);
+  }
+
+  heapBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Byte address of a tensor view's first element. */
+  ptr(t: Tensor): number {
+    return (t.storage.handle as number) + t.offset * bytesPerElement(t.dtype);
+  }
+
+  /** Writes i32 values (a list, then each further list in turn) to the descriptor area; returns its address. */
+  desc(values: readonly number[], more: readonly (readonly number[])[] = []): number {
+    let heap = this.heapI32;
+    if (heap.buffer !== this.memory.buffer) heap = this.heapI32 = new Int32Array(this.memory.buffer);
+    let at = this.descPtr >>> 2;
+    for (let i = 0; i < values.length; i++) heap[at++] = values[i];
+    for (const list of more) for (let i = 0; i < list.length; i++) heap[at++] = list[i];
+    return this.descPtr;
+  }
+
+  /** A scratch block of at least `bytes`, reused across calls (grown when needed). */
+  workspace(bytes: number): number {
+    if (bytes <= this.workBytes) return this.workPtr;
+    if (this.workBytes) this.allocator.release(this.workPtr, this.workBytes);
+    this.workBytes = Math.max(bytes, this.workBytes * 2);
+    this.workPtr = this.allocator.alloc(this.workBytes);
+    return this.workPtr;
+  }
+}
