@@ -101,10 +101,10 @@ export function dispose(x: Tensor | Tensor[] | Record<string, Tensor>): void {
   else for (const t of Object.values(x)) t.dispose();
 }
 
-export * as nn from './nn/index.js';
 export * as data from './data/index.js';
-export * as io from './io/index.js';
-export * as optim from './optim/index.js';
-export * as linalg from './linalg/index.js';
 export * as distributions from './distributions/index.js';
-export { fit, evaluate, type FitOptions, type FitCallbacks, type EpochLogs, type History, type OptimizerLike, type LossFn, type Batches } from './train/fit.js';
+export * as io from './io/index.js';
+export * as linalg from './linalg/index.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export { type Batches, type EpochLogs, evaluate, type FitCallbacks, type FitOptions, fit, type History, type LossFn, type OptimizerLike } from './train/fit.js';

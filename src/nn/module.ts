@@ -42,7 +42,6 @@ export abstract class Module {
   /** Training mode (dropout active, batch statistics); `eval()` turns it off. */
   training = true;
 
-  // biome-ignore lint/suspicious/noExplicitAny: modules take and return what they like
   abstract forward(...args: any[]): any;
 
   /** Own properties that are modules, or arrays of modules (named `key.i`). */

@@ -34,6 +34,7 @@ export interface EpochLogs {
 export interface FitCallbacks {
   onEpochBegin?(epoch: number): void;
   onBatchEnd?(info: { epoch: number; batch: number; loss: number }): void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback may return nothing, or true to stop
   onEpochEnd?(logs: EpochLogs): void | boolean;
 }
 

@@ -6,8 +6,8 @@ import type { BackendName } from '../../src/engine/backend.js';
 import { ENGINE } from '../../src/engine/engine.js';
 import * as wg from '../../src/index.js';
 
-export { wg };
 export type { BackendName };
+export { wg };
 
 /** Sizes that hit the SIMD and tile edges. */
 export const EDGE_SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 127, 129];

@@ -30,7 +30,6 @@ interface Arr {
 interface RawCase {
   name: string;
   op: string;
-  // biome-ignore lint/suspicious/noExplicitAny: op arguments as written by the generator
   args: Record<string, any>;
   inputs: RawArray[];
   output: RawArray | RawArray[];
@@ -41,7 +40,6 @@ interface RawCase {
 interface Case {
   name: string;
   op: string;
-  // biome-ignore lint/suspicious/noExplicitAny: see RawCase
   args: Record<string, any>;
   inputs: Arr[];
   outputs: Arr[];
@@ -82,7 +80,6 @@ const CASES: Case[] = fixture.cases.map((c) => {
 // From a case's op and args to a wasmgrad call
 
 type T = wg.Tensor;
-// biome-ignore lint/suspicious/noExplicitAny: op arguments as written by the generator
 type Args = Record<string, any>;
 type OpFn = (xs: T[], a: Args) => T | T[];
 

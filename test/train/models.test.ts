@@ -118,7 +118,13 @@ describe('fit', () => {
         validation: [[x, y]],
         epochs: n,
         scheduler,
-        callbacks: { onBatchEnd: () => batches++, onEpochEnd: (l) => (epochs.push(l), l.epoch === 2) },
+        callbacks: {
+          onBatchEnd: () => batches++,
+          onEpochEnd: (l) => {
+            epochs.push(l);
+            return l.epoch === 2;
+          },
+        },
       });
     run(1);
     const before = wg.memory();

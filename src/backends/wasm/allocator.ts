@@ -74,9 +74,7 @@ export class Allocator {
       try {
         this.memory.grow(Math.ceil((needed - have) / PAGE));
       } catch (e) {
-        throw new OutOfMemoryError(
-          `out of memory: cannot grow the WebAssembly memory from ${fmtBytes(have)} to ${fmtBytes(needed)} (${(e as Error).message})`,
-        );
+        throw new OutOfMemoryError(`out of memory: cannot grow the WebAssembly memory from ${fmtBytes(have)} to ${fmtBytes(needed)} (${(e as Error).message})`);
       }
     }
   }

@@ -1,11 +1,11 @@
 // The wasm backend: tensors live in one WebAssembly.Memory that TypeScript
 // creates and the kernel module imports; only byte offsets and sizes cross
 // into the kernels.
-import { type DType, type TypedArray, arrayCtor, bytesPerElement } from '../../core/dtype.js';
+import { arrayCtor, bytesPerElement, type DType, type TypedArray } from '../../core/dtype.js';
 import { type CpuBackend, Storage } from '../../engine/backend.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { Allocator } from './allocator.js';
-import { type KernelExports, type Variant, compileKernels } from './loader.js';
+import { compileKernels, type KernelExports, type Variant } from './loader.js';
 
 const INITIAL_PAGES = 256; // 16 MiB
 const MAX_PAGES = 65536; // 4 GiB

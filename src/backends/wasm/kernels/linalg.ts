@@ -31,11 +31,25 @@ registerKernel(
     // Batch dims that cannot merge into one stride run as a loop of GEMM calls.
     forEachStrided(outer, [0, 0, 0], outerStrides, (_, p) => {
       w.k[GEMM_F32.export](
-        batch, M, N, K,
-        w.ptr(a) + 4 * p[1], sA, a.strides[r - 2], a.strides[r - 1],
-        w.ptr(b) + 4 * p[2], sB, b.strides[r - 2], b.strides[r - 1],
-        w.ptr(y) + 4 * p[0], sC, y.strides[r - 2],
-        biasPtr, act, 0, work,
+        batch,
+        M,
+        N,
+        K,
+        w.ptr(a) + 4 * p[1],
+        sA,
+        a.strides[r - 2],
+        a.strides[r - 1],
+        w.ptr(b) + 4 * p[2],
+        sB,
+        b.strides[r - 2],
+        b.strides[r - 1],
+        w.ptr(y) + 4 * p[0],
+        sC,
+        y.strides[r - 2],
+        biasPtr,
+        act,
+        0,
+        work,
       );
     });
     return true;

@@ -19,8 +19,32 @@ const entry = (prefix: string, op: string, dtype = 'f32'): KernelEntry => ({
 });
 
 export const UNARY_OPS = [
-  'copy', 'neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'leakyRelu', 'elu', 'gelu',
-  'softplus', 'sin', 'cos', 'square', 'reciprocal', 'clamp', 'erf', 'floor', 'ceil', 'round', 'expm1', 'log1p',
+  'copy',
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'abs',
+  'sign',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'leakyRelu',
+  'elu',
+  'gelu',
+  'softplus',
+  'sin',
+  'cos',
+  'square',
+  'reciprocal',
+  'clamp',
+  'erf',
+  'floor',
+  'ceil',
+  'round',
+  'expm1',
+  'log1p',
 ] as const;
 
 /** `f32_v<op>(rank, desc, x, y, p0, p1)` */
