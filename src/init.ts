@@ -26,7 +26,7 @@ export interface InitOptions {
    * pass one from a WebGPU implementation, e.g. `create([])` of the `webgpu` package.
    */
   gpu?: GpuEntry;
-  /** auto: ops whose largest tensor has at least this many elements run on the GPU (default 65536). */
+  /** auto: ops whose largest tensor has at least this many elements run on the GPU (default 16384). */
   autoThreshold?: number;
 }
 
@@ -41,7 +41,9 @@ export interface BackendInfo {
   auto: { gpu: boolean; threshold: number } | null;
 }
 
-export const DEFAULT_AUTO_THRESHOLD = 65536;
+// Measured with bench/webgpu.mjs on an NVIDIA H100 (bench/results/): the GPU
+// overtakes WASM from a 128x128 GEMM and a 4x16x16x16 conv2d, both 16384 elements.
+export const DEFAULT_AUTO_THRESHOLD = 16384;
 
 let info: BackendInfo | null = null;
 let gpuInUse: GpuEntry | undefined;

@@ -95,7 +95,7 @@ describe("backend 'auto'", () => {
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
     // A fresh GPU object forces a new device (the current one would be reused).
     const info = await wg.init({ backend: 'auto', gpu: noAdapter });
-    expect(info.auto).toEqual({ gpu: false, threshold: 65536 });
+    expect(info.auto).toEqual({ gpu: false, threshold: 16384 });
     await wg.init({ backend: 'auto', gpu: noAdapter });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/no WebGPU adapter/);

@@ -31,28 +31,22 @@ export interface GemmShader {
 /** Uniform slots the GEMM itself reads: M, N, K and the first batch of this dispatch. */
 export const GEMM_PARAMS = 4;
 
-// A lives in workgroup memory as vec4s along K: As[mLocal * 8 + kLocal / 4] holds
-// A[m][k..k+3], so the inner loop reads one vec4 of A per row for four k steps
-// (8 workgroup loads per 64 multiply-adds instead of 20).
 function loadA(kind: ALoad, t: WgslType): string {
   if (kind === 'scalar') {
     return `for (var l = 0u; l < 16u; l++) {
-      let e = lid + l * 64u; let r = e / 32u; let c = e % 32u; let m = m0 + r; let k = k0 + c;
+      let e = lid + l * 64u; let m = m0 + e / 32u; let k = k0 + e % 32u;
       var v = ${t}(0); if (m < M && k < K) { v = loadA(m, k); }
-      As[r * 8u + c / 4u][c % 4u] = v;
-    }`;
-  }
-  if (kind === 'vk') {
-    return `for (var l = 0u; l < 4u; l++) {
-      let e = lid + l * 64u; let m = m0 + e / 8u; let k = k0 + (e % 8u) * 4u;
-      var v = vec4<${t}>(); if (m < M && k < K) { v = loadA4(m, k); }
       As[e] = v;
     }`;
   }
+  const [m, k, at] =
+    kind === 'vk'
+      ? ['m0 + e / 8u', 'k0 + (e % 8u) * 4u', '(e / 8u) * 32u + (e % 8u) * 4u + j']
+      : ['m0 + (e % 8u) * 4u', 'k0 + e / 8u', '((e % 8u) * 4u + j) * 32u + e / 8u'];
   return `for (var l = 0u; l < 4u; l++) {
-      let e = lid + l * 64u; let m = m0 + (e % 8u) * 4u; let c = e / 8u; let k = k0 + c;
+      let e = lid + l * 64u; let m = ${m}; let k = ${k};
       var v = vec4<${t}>(); if (m < M && k < K) { v = loadA4(m, k); }
-      for (var j = 0u; j < 4u; j++) { As[((e % 8u) * 4u + j) * 8u + c / 4u][c % 4u] = v[j]; }
+      for (var j = 0u; j < 4u; j++) { As[${at}] = v[j]; }
     }`;
 }
 
@@ -78,20 +72,13 @@ function loadB(kind: BLoad, t: WgslType): string {
     }`;
 }
 
-/** acc[i] += the four rank-1 updates of a k-quad (fma for floats; WGSL has no integer fma). */
-function madd(t: WgslType): string {
-  const v = (c: string) => `vec4<${t}>(a.${c})`;
-  if (t === 'f32') return `acc[i] = fma(b0, ${v('x')}, fma(b1, ${v('y')}, fma(b2, ${v('z')}, fma(b3, ${v('w')}, acc[i]))));`;
-  return `acc[i] += b0 * ${v('x')} + b1 * ${v('y')} + b2 * ${v('z')} + b3 * ${v('w')};`;
-}
-
 /** The GEMM shader's source; `uniform` and `prelude` are prepended. */
 export function gemmSource(s: GemmShader, uniform: string, prelude: string): string {
   const t = s.t;
   return `${uniform}
 ${prelude}
 ${s.decls}
-var<workgroup> As: array<vec4<${t}>, 256>;
+var<workgroup> As: array<${t}, 1024>;
 var<workgroup> Bs: array<vec4<${t}>, 256>;
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l3: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -104,15 +91,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l3: vec
     ${loadA(s.a, t)}
     ${loadB(s.b, t)}
     workgroupBarrier();
-    for (var kq = 0u; kq < 8u; kq++) {
-      let b0 = Bs[(kq * 4u) * 8u + tx];
-      let b1 = Bs[(kq * 4u + 1u) * 8u + tx];
-      let b2 = Bs[(kq * 4u + 2u) * 8u + tx];
-      let b3 = Bs[(kq * 4u + 3u) * 8u + tx];
-      for (var i = 0u; i < 4u; i++) {
-        let a = As[(ty * 4u + i) * 8u + kq];
-        ${madd(t)}
-      }
+    for (var k = 0u; k < 32u; k++) {
+      let b = Bs[k * 8u + tx];
+      let ar = ty * 128u + k;
+      acc[0] += As[ar] * b;
+      acc[1] += As[ar + 32u] * b;
+      acc[2] += As[ar + 64u] * b;
+      acc[3] += As[ar + 96u] * b;
     }
     workgroupBarrier();
   }
