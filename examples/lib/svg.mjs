@@ -423,3 +423,32 @@ export function contourPlot({ xs, ys, z, levels, paths = [], marks = [], curves 
   legendItems(f.parts, items, f.m, f.W);
   return svg(width, height, f.parts);
 }
+
+/**
+ * Rows of grey-scale images, each row named on its left (originals above
+ * their reconstructions, for instance). rows: [{ label, images: arrays of h*w values }];
+ * the grey scale spans `range` (default: each image's own min..max).
+ */
+export function imageRows({ rows, h, w, cell = 4, title = '', range: fixed, labelWidth = 110 }) {
+  const pad = 6;
+  const top = title ? 28 : 4;
+  const cols = Math.max(...rows.map((r) => r.images.length));
+  const width = labelWidth + cols * (w * cell + pad) + pad;
+  const height = top + rows.length * (h * cell + pad) + pad;
+  const parts = title ? [`<text x="${width / 2}" y="18" font-size="14" text-anchor="middle" font-weight="bold">${esc(title)}</text>`] : [];
+  rows.forEach(({ label, images }, r) => {
+    const oy = top + r * (h * cell + pad);
+    parts.push(`<text x="${labelWidth - 6}" y="${oy + (h * cell) / 2 + 4}" font-size="11" text-anchor="end">${esc(label)}</text>`);
+    images.forEach((img, c) => {
+      const ox = labelWidth + c * (w * cell + pad);
+      const [lo, hi] = fixed ?? [Math.min(...img), Math.max(...img)];
+      for (let i = 0; i < h; i++) {
+        for (let j = 0; j < w; j++) {
+          const g = Math.round(255 * Math.min(1, Math.max(0, (img[i * w + j] - lo) / (hi - lo || 1))));
+          parts.push(`<rect x="${ox + j * cell}" y="${oy + i * cell}" width="${cell}" height="${cell}" fill="rgb(${g},${g},${g})"/>`);
+        }
+      }
+    });
+  });
+  return svg(width, height, parts);
+}
