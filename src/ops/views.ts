@@ -153,6 +153,15 @@ export function normalizeSlice(
   end?: readonly (number | undefined)[],
   step?: readonly number[],
 ): SliceRange {
+  for (const [name, v] of [
+    ['begin', begin],
+    ['end', end],
+    ['step', step],
+  ] as const) {
+    if (v !== undefined && !Array.isArray(v)) {
+      throw new ArgumentError(`${op}: ${name} must be an array with one entry per axis, got ${String(v)} (use narrow(axis, start, length) for one axis)`);
+    }
+  }
   if (begin.length > shape.length) throw new ArgumentError(`${op}: ${begin.length} begin values for a tensor of rank ${shape.length} (shape ${fmt(shape)})`);
   const r: SliceRange = { start: [], end: [], step: [] };
   for (let i = 0; i < shape.length; i++) {

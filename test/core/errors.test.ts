@@ -104,6 +104,7 @@ for (const backend of ['js', 'wasm'] as const) {
       rejects(wg.ArgumentError, /permute: expected 2 axes for shape \[2,3\]/, () => x.permute([0]));
       rejects(wg.ArgumentError, /zeros: invalid shape \[2,-1\]/, () => wg.zeros([2, -1]));
       rejects(wg.ArgumentError, /pad: padding must be non-negative/, () => x.pad([-1, 0]));
+      rejects(wg.ArgumentError, /slice: begin must be an array/, () => x.slice(1 as never, 0 as never));
       const x4 = make(() => wg.zeros([1, 1, 3, 3]));
       const w4 = make(() => wg.zeros([1, 1, 1, 1]));
       const bad = make(() =>
