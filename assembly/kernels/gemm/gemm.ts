@@ -242,13 +242,13 @@ function tailStore(mr: i32, nr: i32, tile: usize, c: usize, ldc: usize, flags: i
  *  folded into a taller GEMM, or any row range, can use full-height A blocks. */
 @inline function packedABytes(K: i32): i32 { return MC * min(K, KC) * 4; }
 
-/** Splits n into ceil(n / cap) near-equal steps, rounded up to a multiple of m
- *  (so 129 rows make two blocks of 68, not 128 + 1, and K = 784 four of 196). */
+/** Splits n into ceil(n / cap) near-equal steps, rounded up to a multiple of m (so
+ *  with MC = 128, 129 rows make two blocks of 68, not 128 + 1; K = 784 four of 196):
+ *  no thin last block whose per-call overhead would not be amortised. */
 @inline function evenStep(n: i32, cap: i32, m: i32): i32 {
   const blocks = (n + cap - 1) / cap;
   return min(cap, roundUp((n + blocks - 1) / blocks, m));
 }
-
 
 /**
  * One GEMM on a sub-block: C[m x n] = act(A[m x K] B[K x n] + bias), with a, b, c,
@@ -267,7 +267,7 @@ export function gemmBlockF32(
   work: usize,
 ): void {
   const tile = work, wA = work + TILE, wB = wA + <usize>packedABytes(K);
-  const mcap = evenStep(m, MC, MR);
+  const mcap = evenStep(m, MC, MR); // a multiple of MR, <= MC: its panels fit in wA
   const ldcb = <usize>ldc << 2;
   const ncStep = evenStep(n, NC, NR), kcStep = evenStep(K, KC, 4);
   for (let jc = 0; jc < n; jc += ncStep) {
@@ -296,7 +296,7 @@ export function gemmBlockF32(
           const bjr = bj ? bj + (<usize>jr << 2) : 0;
           for (let ir = 0; ir < mc; ir += MR) {
             kernel(kc, wA + (<usize>(ir * kc) << 2), pbj, cb + <usize>ir * ldcb + (<usize>jr << 2),
-                      ldcb, min(MR, mc - ir), nr, flags, bjr, tile);
+                   ldcb, min(MR, mc - ir), nr, flags, bjr, tile);
           }
         }
       }
