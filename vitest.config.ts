@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // The lifetime tests call gc() to check the FinalizationRegistry safety net.
-    execArgv: ['--expose-gc'],
+    // Node 20 runs the relaxed-SIMD build only with this flag (Node 22+ without), so both builds are tested.
+    execArgv: ['--expose-gc', '--experimental-wasm-relaxed-simd'],
   },
 });

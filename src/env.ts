@@ -5,9 +5,10 @@
 // give to cross-origin-isolated pages, served with
 //   Cross-Origin-Opener-Policy: same-origin
 //   Cross-Origin-Embedder-Policy: require-corp
-// Without them wasmgrad runs on one thread, with no error. (There is no thread
-// pool yet: `threads` is 1 everywhere, and `maxThreads` says what a pool could use.)
+// Without them wasmgrad runs on one thread, with no error. `threads` is what
+// the wasm backend uses, `maxThreads` what it could use here.
 import { simdSupport, type Variant } from './backends/wasm/loader.js';
+import { knownCores } from './backends/wasm/pool.js';
 import type { BackendName } from './engine/backend.js';
 import { ENGINE } from './engine/engine.js';
 import { backendInfo } from './init.js';
@@ -76,22 +77,30 @@ export function env(): WasmgradEnv {
   const threadsOk = validates(THREADS_PROBE);
   const isolated = g.crossOriginIsolated === true;
   const sharedMemory = typeof SharedArrayBuffer === 'function' && (rt === 'node' || rt === 'other' || isolated);
-  const cores = Math.max(1, Math.floor(g.navigator?.hardwareConcurrency ?? 1));
+  const cores = Math.max(1, Math.floor(knownCores()));
   const maxThreads = sharedMemory && threadsOk ? cores : 1;
-  let threadsReason: string;
+  let threadsReason = '';
   if (!threadsOk) threadsReason = 'one thread: this WebAssembly engine has no threads (shared memory and atomics)';
   else if (!sharedMemory)
     threadsReason =
       'one thread: the page is not cross-origin isolated, so there is no SharedArrayBuffer (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
-  else threadsReason = `one thread: wasmgrad has no thread pool yet (${maxThreads} could be used here)`;
   const info = backendInfo();
-  const wasm = ENGINE.getBackend('wasm') as { variant?: Variant } | undefined;
+  const wasm = ENGINE.getBackend('wasm') as { variant?: Variant; threads?: number } | undefined;
+  const threads = wasm?.threads ?? 1;
+  if (threadsOk && sharedMemory) {
+    threadsReason =
+      threads > 1
+        ? `${threads} threads on a shared WebAssembly memory`
+        : wasm
+          ? `one thread, as asked (wg.init({ threads }); ${maxThreads} could be used here)`
+          : `the wasm backend is not started (${maxThreads} threads could be used here)`;
+  }
   return {
     runtime: rt,
     backend: info?.backend ?? null,
     simd: wasm?.variant ?? null,
     wasmFeatures: { simd: support.simd, relaxedSimd: support.relaxed, threads: threadsOk },
-    threads: 1,
+    threads,
     maxThreads,
     threadsReason,
     crossOriginIsolated: isolated,

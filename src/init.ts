@@ -22,6 +22,12 @@ export interface InitOptions {
   /** wasm only: force the 'simd' or 'relaxed' build instead of the best one that validates. */
   variant?: Variant;
   /**
+   * wasm: threads for large GEMMs and convolutions. Default: the number of
+   * cores. More than one needs SharedArrayBuffer (Node, or a cross-origin
+   * isolated page); elsewhere it is 1, without an error.
+   */
+  threads?: number;
+  /**
    * webgpu and auto: the WebGPU entry point. Defaults to navigator.gpu; in Node,
    * pass one from a WebGPU implementation, e.g. `create([])` of the `webgpu` package.
    */
@@ -35,6 +41,8 @@ export interface BackendInfo {
   backend: BackendName;
   /** The wasm build in use ('relaxed' or 'simd'), or null. */
   variant: Variant | null;
+  /** Threads of the wasm backend (1: none), or null when it is not started. */
+  threads: number | null;
   /** The WebGPU adapter in use, or null. */
   adapter: string | null;
   /** 'auto' mode: whether a GPU was found and the threshold; null in the other modes. */
@@ -49,14 +57,24 @@ let info: BackendInfo | null = null;
 let gpuInUse: GpuEntry | undefined;
 let warnedNoGpu = false;
 
-async function startWasm(variant?: Variant): Promise<void> {
-  const existing = ENGINE.getBackend('wasm') as { variant?: Variant } | undefined;
-  if (!existing || (variant && existing.variant !== variant)) {
-    const { WasmBackend } = await import('./backends/wasm/backend.js');
-    await import('./backends/wasm/kernels/index.js');
-    ENGINE.registerBackend(await WasmBackend.create({ variant }));
-    clearScalarCache();
+const MAX_THREADS = 16;
+
+async function startWasm(variant?: Variant, threadsAsked?: number): Promise<void> {
+  if (threadsAsked !== undefined && !(Number.isInteger(threadsAsked) && threadsAsked >= 1)) {
+    throw new ArgumentError(`init: threads must be a positive integer, got ${String(threadsAsked)}`);
   }
+  const { WasmBackend } = await import('./backends/wasm/backend.js');
+  const { coreCount, threadsAvailable } = await import('./backends/wasm/pool.js');
+  const cores = await coreCount();
+  const wanted = Math.min(MAX_THREADS, threadsAsked ?? cores);
+  const threads = threadsAvailable() ? wanted : 1;
+  const existing = ENGINE.getBackend('wasm') as import('./backends/wasm/backend.js').WasmBackend | undefined;
+  if (existing && (!variant || existing.variant === variant) && existing.threads === threads) return;
+  await import('./backends/wasm/kernels/index.js');
+  const b = await WasmBackend.create({ variant, threads });
+  existing?.close();
+  ENGINE.registerBackend(b);
+  clearScalarCache();
 }
 
 /** Starts (or reuses) the webgpu backend; throws a BackendError without WebGPU or an adapter. */
@@ -92,13 +110,13 @@ export async function init(opts: InitOptions = {}): Promise<BackendInfo> {
     if (!ENGINE.hasBackend('js')) ENGINE.registerBackend(new JsBackend());
     name = 'js';
   } else if (mode === 'wasm') {
-    await startWasm(opts.variant);
+    await startWasm(opts.variant, opts.threads);
     name = 'wasm';
   } else if (mode === 'webgpu') {
     adapter = (await startWebGpu(opts.gpu)).adapterName;
     name = 'webgpu';
   } else {
-    await startWasm(opts.variant);
+    await startWasm(opts.variant, opts.threads);
     name = 'wasm';
     try {
       adapter = (await startWebGpu(opts.gpu)).adapterName;
@@ -112,7 +130,8 @@ export async function init(opts: InitOptions = {}): Promise<BackendInfo> {
   }
   ENGINE.setBackend(name);
   const b = ENGINE.backend as { variant?: Variant };
-  info = { backend: name, variant: b.variant ?? null, adapter, auto };
+  const wasm = ENGINE.getBackend('wasm') as { threads?: number } | undefined;
+  info = { backend: name, variant: b.variant ?? null, threads: wasm?.threads ?? null, adapter, auto };
   return info;
 }
 

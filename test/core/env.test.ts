@@ -11,13 +11,18 @@ import { init } from '../../src/init.js';
 afterEach(() => setWasmPaths(null));
 
 describe('env()', () => {
-  it('reports the runtime before and after init: Node, one thread, shared memory', async () => {
+  it('reports the runtime before and after init: Node, threads on a shared memory', async () => {
     const before = env();
     expect(before).toMatchObject({ runtime: 'node', threads: 1, crossOriginIsolated: false, sharedMemory: true, webgpu: false, adapter: null });
     expect(before.wasmFeatures.simd).toBe(true);
     expect(before.wasmFeatures.relaxedSimd).toBe(simdSupport().relaxed);
-    expect(before.threadsReason).toMatch(/^one thread/);
-    await init({ backend: 'wasm' });
+    expect(before.threadsReason).toMatch(/not started/);
+    await init({ backend: 'wasm', threads: 1 });
+    expect(env()).toMatchObject({ threads: 1 });
+    expect(env().threadsReason).toMatch(/^one thread, as asked/);
+    await init({ backend: 'wasm', threads: 2 });
+    expect(env()).toMatchObject({ threads: 2, threadsReason: '2 threads on a shared WebAssembly memory' });
+    expect(env().maxThreads).toBeGreaterThanOrEqual(2);
     const after = env();
     expect(after.backend).toBe('wasm');
     expect(after.simd).toBe(after.wasmFeatures.relaxedSimd ? 'relaxed' : 'simd');

@@ -6,6 +6,7 @@ import { type CpuBackend, Storage } from '../../engine/backend.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { Allocator } from './allocator.js';
 import { compileKernels, type KernelExports, type Variant } from './loader.js';
+import { type Call, controlBytes, ThreadPool, threadsAvailable } from './pool.js';
 
 const INITIAL_PAGES = 256; // 16 MiB
 const MAX_PAGES = 65536; // 4 GiB
@@ -14,7 +15,12 @@ const DESC_BYTES = 4096;
 export interface WasmOptions {
   /** Force a build variant instead of the best one this engine validates. */
   variant?: Variant;
+  /** Threads for the large kernels (1: none). More than one needs SharedArrayBuffer; otherwise 1 is used. */
+  threads?: number;
 }
+
+/** The exports the thread pool can run (GEMM, and the convolutions split by image). */
+const PARALLEL = ['f32_gemm', 'f32_conv2d', 'f32_conv2d_backward_input', 'f32_conv2d_backward_weight'];
 
 export class WasmBackend implements CpuBackend {
   readonly name = 'wasm' as const;
@@ -24,6 +30,10 @@ export class WasmBackend implements CpuBackend {
   private workPtr = 0;
   private heapI32: Int32Array;
   private workBytes = 0;
+  /** Per-thread scratch for the parallel kernels (thread 0 uses workspace()). */
+  private threadWork: { ptr: number; bytes: number }[] = [];
+  /** The worker threads (null: one thread). */
+  pool: ThreadPool | null = null;
 
   private constructor(
     readonly memory: WebAssembly.Memory,
@@ -35,9 +45,16 @@ export class WasmBackend implements CpuBackend {
     this.descPtr = this.allocator.alloc(DESC_BYTES);
   }
 
+  /** Threads in use (1 without a pool). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
   static async create(opts: WasmOptions = {}): Promise<WasmBackend> {
-    const { module, variant } = await compileKernels(opts.variant);
-    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
+    const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+    const threaded = threads > 1 && threadsAvailable();
+    const { module, variant } = await compileKernels(opts.variant, threaded);
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: threaded });
     const instance = await WebAssembly.instantiate(module, {
       env: {
         memory,
@@ -46,7 +63,43 @@ export class WasmBackend implements CpuBackend {
         },
       },
     });
-    return new WasmBackend(memory, instance.exports as unknown as KernelExports, variant);
+    const be = new WasmBackend(memory, instance.exports as unknown as KernelExports, variant);
+    if (threaded) {
+      const ctl = be.allocator.alloc(controlBytes(threads));
+      be.pool = await ThreadPool.create(module, memory, ctl, threads, PARALLEL, be.k);
+    }
+    return be;
+  }
+
+  /** Stops the worker threads (when the backend is replaced). */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  /** Scratch of at least `bytes` for thread t (0: the calling thread). */
+  threadWorkspace(t: number, bytes: number): number {
+    if (t === 0) return this.workspace(bytes);
+    const w = (this.threadWork[t] ??= { ptr: 0, bytes: 0 });
+    if (bytes > w.bytes) {
+      if (w.bytes) this.allocator.release(w.ptr, w.bytes);
+      w.bytes = Math.max(bytes, w.bytes * 2);
+      w.ptr = this.allocator.alloc(w.bytes);
+    }
+    return w.ptr;
+  }
+
+  /** Runs one call per thread (calls[0] on this thread), or all of them here without a pool. */
+  parallel(calls: Call[]): void {
+    if (this.pool) this.pool.run(calls);
+    else for (const c of calls) this.k[c.fn](...c.args);
+  }
+
+  /** Extra descriptor space for per-thread descriptors: thread t's copy of `values`. */
+  threadDesc(t: number, values: readonly number[]): number {
+    const at = this.descPtr + 1024 + t * 128;
+    new Int32Array(this.memory.buffer, at, values.length).set(values);
+    return at;
   }
 
   allocate(dtype: DType, size: number): Storage {

@@ -1,5 +1,6 @@
 // Finds, validates and instantiates the kernel module. Two builds exist
-// (assembly/README.md): 'relaxed' (relaxed SIMD, FMA) and 'simd'. The best one
+// (assembly/README.md): 'relaxed' (relaxed SIMD, FMA) and 'simd', each also
+// built for threads on a shared memory ('relaxed-mt', 'simd-mt'). The best one
 // that this engine's WebAssembly.validate accepts is used.
 //
 // Where the .wasm files come from, in order:
@@ -15,6 +16,9 @@ import { prebundledAssetUrl } from '../../core/assets.js';
 
 export type Variant = 'relaxed' | 'simd';
 export const VARIANTS: readonly Variant[] = ['relaxed', 'simd'];
+/** A file: a variant, built for one thread or for threads on a shared memory ('-mt'). */
+export type Build = Variant | `${Variant}-mt`;
+export const BUILDS: readonly Build[] = ['relaxed', 'simd', 'relaxed-mt', 'simd-mt'];
 
 /** The exports of the kernel module (see assembly/README.md for the ABI). */
 export type KernelExports = Record<string, (...args: number[]) => number | undefined> & {
@@ -26,26 +30,35 @@ type Bytes = ArrayBuffer | Uint8Array;
 export type WasmSource = string | URL | Bytes;
 /**
  * What setWasmPaths takes: a folder (URL or path ending in '/', relative to
- * the page) that holds wasmgrad-relaxed.wasm and wasmgrad-simd.wasm, or a
- * source per variant (a variant left out is not used).
+ * the page) that holds the wasmgrad-<build>.wasm files, or a source per build
+ * (a build left out is not used).
  */
-export type WasmPaths = string | URL | Partial<Record<Variant, WasmSource>>;
+export type WasmPaths = string | URL | Partial<Record<Build, WasmSource>>;
 
-let overrides: Partial<Record<Variant, WasmSource>> | null = null;
-const cache = new Map<Variant, Promise<Uint8Array<ArrayBuffer>>>();
+let overrides: Partial<Record<Build, WasmSource>> | null = null;
+const cache = new Map<Build, Promise<Uint8Array<ArrayBuffer>>>();
 
-/** The file name of a variant's module. */
-export function wasmFileName(variant: Variant): string {
-  return `wasmgrad-${variant}.wasm`;
+/** The file name of a build's module. */
+export function wasmFileName(build: Build): string {
+  return `wasmgrad-${build}.wasm`;
 }
 
-/** Where the package's own copy of a variant is (the literals let bundlers find and emit the files). */
-export function wasmUrl(variant: Variant): URL {
-  const vite = prebundledAssetUrl(`wasm/${wasmFileName(variant)}`);
+/** Where the package's own copy of a build is (the literals let bundlers find and emit the files). */
+export function wasmUrl(build: Build): URL {
+  const vite = prebundledAssetUrl(`wasm/${wasmFileName(build)}`);
   if (vite) return vite;
   // src/backends/wasm/loader.ts and dist/backends/wasm/loader.js both sit three
   // levels below the package root, where wasm/ is.
-  return variant === 'relaxed' ? new URL('../../../wasm/wasmgrad-relaxed.wasm', import.meta.url) : new URL('../../../wasm/wasmgrad-simd.wasm', import.meta.url);
+  switch (build) {
+    case 'relaxed':
+      return new URL('../../../wasm/wasmgrad-relaxed.wasm', import.meta.url);
+    case 'simd':
+      return new URL('../../../wasm/wasmgrad-simd.wasm', import.meta.url);
+    case 'relaxed-mt':
+      return new URL('../../../wasm/wasmgrad-relaxed-mt.wasm', import.meta.url);
+    case 'simd-mt':
+      return new URL('../../../wasm/wasmgrad-simd-mt.wasm', import.meta.url);
+  }
 }
 
 function isFolder(p: unknown): p is string | URL {
@@ -67,17 +80,21 @@ export function setWasmPaths(paths: WasmPaths | null): void {
   } else if (isFolder(paths)) {
     const base = String(paths);
     const dir = base.endsWith('/') ? base : `${base}/`;
-    overrides = { relaxed: dir + wasmFileName('relaxed'), simd: dir + wasmFileName('simd') };
+    overrides = Object.fromEntries(BUILDS.map((b) => [b, dir + wasmFileName(b)]));
   } else if (typeof paths === 'object' && !(paths instanceof ArrayBuffer) && !ArrayBuffer.isView(paths)) {
     overrides = { ...paths };
   } else {
-    throw new TypeError('setWasmPaths: expected a folder URL, { relaxed?, simd? } or null');
+    throw new TypeError("setWasmPaths: expected a folder URL, { relaxed?, simd?, 'relaxed-mt'?, 'simd-mt'? } or null");
   }
 }
 
-/** The variants setWasmPaths allows (all of them when it was not called). */
-export function configuredVariants(): Variant[] {
-  return VARIANTS.filter((v) => overrides === null || overrides[v] !== undefined);
+/** The variants setWasmPaths allows (all of them when it was not called), for one thread or for threads. */
+export function configuredVariants(threaded = false): Variant[] {
+  return VARIANTS.filter((v) => overrides === null || overrides[buildOf(v, threaded)] !== undefined);
+}
+
+export function buildOf(variant: Variant, threaded: boolean): Build {
+  return threaded ? `${variant}-mt` : variant;
 }
 
 function isNodeFile(url: URL): boolean {
@@ -127,18 +144,18 @@ async function readBytes(src: WasmSource): Promise<Uint8Array<ArrayBuffer>> {
   return checkMagic(new Uint8Array(await res.arrayBuffer()), `${url.href} is`);
 }
 
-/** The bytes of a variant's module (read once). */
-export function variantBytes(variant: Variant): Promise<Uint8Array<ArrayBuffer>> {
-  let p = cache.get(variant);
+/** The bytes of a build's module (read once). */
+export function variantBytes(build: Build): Promise<Uint8Array<ArrayBuffer>> {
+  let p = cache.get(build);
   if (!p) {
     p = (async () => {
-      const src = overrides ? overrides[variant] : wasmUrl(variant);
+      const src = overrides ? overrides[build] : wasmUrl(build);
       if (src === undefined) throw new Error('left out by setWasmPaths');
       return readBytes(src);
     })();
     // A failed read is not cached: the next init tries again (after setWasmPaths, say).
-    p.catch(() => cache.delete(variant));
-    cache.set(variant, p);
+    p.catch(() => cache.delete(build));
+    cache.set(build, p);
   }
   return p;
 }
@@ -163,10 +180,10 @@ export function simdSupport(): Record<Variant, boolean> {
   return { relaxed: ok(PROBES.relaxed), simd: ok(PROBES.simd) };
 }
 
-/** The best variant this engine validates (or the one asked for), compiled. */
-export async function compileKernels(prefer?: Variant): Promise<{ module: WebAssembly.Module; variant: Variant }> {
+/** The best variant this engine validates (or the one asked for), compiled, for one thread or for threads. */
+export async function compileKernels(prefer?: Variant, threaded = false): Promise<{ module: WebAssembly.Module; variant: Variant }> {
   const support = simdSupport();
-  const order = prefer ? [prefer] : configuredVariants();
+  const order = prefer ? [prefer] : configuredVariants(threaded);
   const errors: string[] = [];
   for (const v of order) {
     // Skip the download of a build this engine cannot run (unless it was asked for by name).
@@ -176,7 +193,7 @@ export async function compileKernels(prefer?: Variant): Promise<{ module: WebAss
     }
     let bytes: Uint8Array<ArrayBuffer>;
     try {
-      bytes = await variantBytes(v);
+      bytes = await variantBytes(buildOf(v, threaded));
     } catch (e) {
       errors.push(`${v}: ${(e as Error).message}`);
       continue;
