@@ -3,11 +3,13 @@
 import { ArgumentError } from '../core/errors.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Pair } from '../ops/conv.js';
+import { linear } from '../ops/linalg.js';
 import { dropout } from '../ops/losses.js';
 import { avgPool2d, maxPool2d } from '../ops/pool.js';
 import { logSoftmax, softmax } from '../ops/reduce.js';
 import { elu, gelu, leakyRelu, relu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import { flatten } from '../ops/views.js';
+import { Linear } from './linear.js';
 import { Module } from './module.js';
 
 export class ReLU extends Module {
@@ -173,8 +175,18 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const kids = this.children();
     let y = x;
-    for (const m of this.children()) y = m.forward(y);
+    for (let i = 0; i < kids.length; i++) {
+      const m = kids[i];
+      // Linear then ReLU runs as one GEMM with the ReLU in its epilogue.
+      if (m instanceof Linear && kids[i + 1] instanceof ReLU) {
+        y = linear(y, m.weight, m.bias, { activation: 'relu' });
+        i++;
+      } else {
+        y = m.forward(y);
+      }
+    }
     return y;
   }
 }

@@ -1,6 +1,6 @@
 // Matrix products: matmul in all of torch.matmul's forms, dot and outer.
 import { promoteTypes } from '../core/dtype.js';
-import { ShapeError } from '../core/errors.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, fmt } from '../core/shape.js';
 import { ENGINE } from '../engine/engine.js';
 import { record } from '../engine/tape.js';
@@ -85,11 +85,17 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   return ENGINE.tidy(() => mul(reshape(a, [-1, 1]), reshape(b, [1, -1])));
 }
 
+export interface LinearOptions {
+  /** Apply ReLU in the same pass (the GEMM's epilogue), as nn.Sequential does for Linear then ReLU. */
+  activation?: 'relu' | null;
+}
+
 /**
  * x W^T + b, as torch.nn.functional.linear: x [..., in], weight [out, in],
- * bias [out]. Runs as one GEMM with the bias added in its epilogue.
+ * bias [out]. Runs as one GEMM with the bias (and an optional ReLU) added in
+ * its epilogue.
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: LinearOptions = {}): Tensor {
   checkTensor('linear', x);
   checkTensor('linear', weight, 'weight');
   if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
@@ -99,6 +105,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     checkTensor('linear', bias, 'bias');
     if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) throw new ShapeError(`linear: bias must have shape [${weight.shape[0]}], got ${fmt(bias.shape)}`);
   }
+  const act = opts.activation ?? null;
+  if (act !== null && act !== 'relu') throw new ArgumentError(`linear: activation must be 'relu' or null, got '${String(act)}'`);
   const dtype = [x, weight, ...(bias ? [bias] : [])].map((t) => t.dtype).reduce(promoteTypes);
   return ENGINE.tidy(() => {
     const cast2 = (t: Tensor) => (t.dtype === dtype ? t : cast(t, dtype));
@@ -107,9 +115,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const b = bias ? cast2(bias) : null;
     const wt = ENGINE.makeTensor(w.storage, [w.shape[1], w.shape[0]], [w.strides[1], w.strides[0]], w.offset);
     const inputs = b ? [x2, wt, b] : [x2, wt];
-    const [y] = runOp('matmul', inputs, [[[x2.shape[0], w.shape[0]], dtype]]);
+    const [y] = runOp('matmul', inputs, [[[x2.shape[0], w.shape[0]], dtype]], act ? { act } : {});
     wt.dispose();
-    record('linear', b ? [x2, w, b] : [x2, w], y);
+    record(act ? 'linearRelu' : 'linear', b ? [x2, w, b] : [x2, w], y);
     return reshape(y, [...x.shape.slice(0, -1), w.shape[0]]);
   });
 }

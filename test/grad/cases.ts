@@ -120,6 +120,8 @@ export const GRAD_CASES: GradCase[] = [
   binary('matmul broadcast batches', wg.matmul, u([2, 1, 2, 3]), u([3, 3, 2])),
   binary('matmul vector', wg.matmul, u([3]), u([3, 2])),
   binary('dot', wg.dot, u([4]), u([4])),
+  { name: 'linear', inputs: [u([3, 4]), u([2, 4]), u([2])], f: (x, w, b) => wg.linear(x, w, b) },
+  { name: 'linear with fused relu', inputs: [u([3, 4]), u([2, 4]), u([2])], f: (x, w, b) => wg.linear(x, w, b, { activation: 'relu' }) },
   binary('outer', wg.outer, u([3]), u([2])),
   {
     name: 'conv2d',

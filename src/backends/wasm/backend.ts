@@ -8,6 +8,13 @@ import { Allocator } from './allocator.js';
 import { compileKernels, type KernelExports, type Variant } from './loader.js';
 import { type Call, controlBytes, ThreadPool, threadsAvailable } from './pool.js';
 
+interface PackEntry {
+  key: string;
+  version: number;
+  ptr: number;
+  bytes: number;
+}
+
 const INITIAL_PAGES = 256; // 16 MiB
 const MAX_PAGES = 65536; // 4 GiB
 const DESC_BYTES = 4096;
@@ -20,7 +27,7 @@ export interface WasmOptions {
 }
 
 /** The exports the thread pool can run (GEMM, and the convolutions split by image). */
-const PARALLEL = ['f32_gemm', 'f32_conv2d', 'f32_conv2d_backward_input', 'f32_conv2d_backward_weight'];
+const PARALLEL = ['f32_gemm', 'f32_gemm_prepacked', 'f32_conv2d', 'f32_conv2d_backward_input', 'f32_conv2d_backward_weight'];
 
 export class WasmBackend implements CpuBackend {
   readonly name = 'wasm' as const;
@@ -34,6 +41,8 @@ export class WasmBackend implements CpuBackend {
   private threadWork: { ptr: number; bytes: number }[] = [];
   /** The worker threads (null: one thread). */
   pool: ThreadPool | null = null;
+  /** Packed copies of matrices used as GEMM's B more than once (weights), by storage and layout. */
+  private packs = new Map<Storage, PackEntry[]>();
 
   private constructor(
     readonly memory: WebAssembly.Memory,
@@ -108,7 +117,50 @@ export class WasmBackend implements CpuBackend {
   }
 
   release(s: Storage): void {
+    const packs = this.packs.get(s);
+    if (packs) {
+      for (const p of packs) if (p.bytes) this.allocator.release(p.ptr, p.bytes);
+      this.packs.delete(s);
+    }
     this.allocator.release(s.handle as number, s.bytes);
+  }
+
+  /**
+   * B packed for GEMM, cached: a matrix seen as B a second time (a layer's
+   * weight, in the same layout) is packed once and kept until its storage is
+   * freed; an in-place update (a new storage version) repacks it, so the cache
+   * never serves stale data. Null on a first sighting (the GEMM packs it itself).
+   */
+  packedB(b: Tensor, K: number, N: number, rsB: number, csB: number): number | null {
+    const key = `${b.offset}|${K}|${N}|${rsB}|${csB}`;
+    let list = this.packs.get(b.storage);
+    if (!list) this.packs.set(b.storage, (list = []));
+    const e = list.find((p) => p.key === key);
+    if (!e) {
+      // Two layouts per storage are enough: a weight as B in the forward pass and in backward.
+      if (list.length >= 2) {
+        const old = list.shift() as PackEntry;
+        if (old.bytes) this.allocator.release(old.ptr, old.bytes);
+      }
+      list.push({ key, version: b.storage.version, ptr: 0, bytes: 0 });
+      return null;
+    }
+    if (!e.bytes) {
+      e.bytes = this.k.f32_gemm_packed_b_bytes(K, N) as number;
+      e.ptr = this.allocator.alloc(e.bytes);
+    } else if (e.version === b.storage.version) {
+      return e.ptr;
+    }
+    this.k.f32_gemm_pack_b(K, N, this.ptr(b), rsB, csB, e.ptr);
+    e.version = b.storage.version;
+    return e.ptr;
+  }
+
+  /** How many packed matrices are cached (tests). */
+  get packedCount(): number {
+    let n = 0;
+    for (const l of this.packs.values()) n += l.filter((p) => p.bytes).length;
+    return n;
   }
 
   view(s: Storage): TypedArray {

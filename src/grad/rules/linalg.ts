@@ -1,6 +1,9 @@
 // Gradient rules of matmul, convolutions and pooling. Each backward op is a
 // public, differentiable op, so these have derivatives of every order.
 import { defineGrad } from '../../engine/tape.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { gt, mul } from '../../ops/binary.js';
+import { cast } from '../../ops/cast.js';
 import { conv2d, conv2dBackwardWeight, convTranspose2d } from '../../ops/conv.js';
 import { gather } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
@@ -75,8 +78,14 @@ defineGrad('avgPool2d', { saveInputs: false, rule: ({ g, inputShapes, attrs }) =
 defineGrad('avgPool2dBackward', { saveInputs: false, rule: ({ g, attrs }) => [avgPool2d(g, attrs as never)] });
 
 // y = x W^T + b for a 2-D x: dx = g W, dW = g^T x, db = sum_rows g.
-defineGrad('linear', ({ g, inputs: [x, w], needs }) => [
-  needs[0] ? matmul(g, w!) : null,
-  needs[1] ? matmul(transpose(g), x!) : null,
+const linearGrads = (g: Tensor, x: Tensor, w: Tensor, needs: boolean[]) => [
+  needs[0] ? matmul(g, w) : null,
+  needs[1] ? matmul(transpose(g), x) : null,
   needs[2] ? sum(g, 0) : null,
-]);
+];
+defineGrad('linear', ({ g, inputs: [x, w], needs }) => linearGrads(g, x!, w!, needs));
+// y = relu(x W^T + b), fused: the ReLU's mask (y > 0) comes from the output.
+defineGrad('linearRelu', {
+  saveOutput: true,
+  rule: ({ g, inputs: [x, w], output: y, needs }) => linearGrads(mul(g, cast(gt(y!, 0), g.dtype)), x!, w!, needs),
+});

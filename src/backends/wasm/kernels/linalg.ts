@@ -3,7 +3,7 @@ import { mergeDims } from '../../../core/shape.js';
 import { forEachStrided } from '../../../core/strided.js';
 import { registerKernel } from '../../../engine/registry.js';
 import type { Tensor } from '../../../engine/tensor.js';
-import { CONV_F32, GEMM_F32, POOL_F32 } from '../manifests/conv.js';
+import { CONV_F32, GEMM_F32, GEMM_PREPACKED_F32, POOL_F32 } from '../manifests/conv.js';
 import { withFallback } from './elementwise.js';
 
 const ACT: Record<string, number> = { none: 0, relu: 1 };
@@ -54,34 +54,21 @@ registerKernel(
     const byRows = T > 1 && big && M >= 8 * T;
     const byBatch = T > 1 && big && !byRows && batch >= T;
     // Batch dims that cannot merge into one stride run as a loop of GEMM calls.
+    // One B for every batch (a weight): use the cached packed copy when there is one.
+    const packed = outer.length === 0 && (sB === 0 || batch === 1) ? w.packedB(b, K, N, rsB, csB) : null;
     forEachStrided(outer, [0, 0, 0], outerStrides, (_, p) => {
       const pa = w.ptr(a) + 4 * p[1];
       const pb = w.ptr(b) + 4 * p[2];
       const pc = w.ptr(y) + 4 * p[0];
-      const gemm = (nb: number, m0: number, m1: number, b0: number, t: number) => ({
-        fn: GEMM_F32.export,
-        args: [
-          nb,
-          m1 - m0,
-          N,
-          K,
-          pa + 4 * (b0 * sA + m0 * rsA),
-          sA,
-          rsA,
-          csA,
-          pb + 4 * b0 * sB,
-          sB,
-          rsB,
-          csB,
-          pc + 4 * (b0 * sC + m0 * ldc),
-          sC,
-          ldc,
-          biasPtr,
-          act,
-          0,
-          w.threadWorkspace(t, wsBytes),
-        ],
-      });
+      const gemm = (nb: number, m0: number, m1: number, b0: number, t: number) => {
+        const A = pa + 4 * (b0 * sA + m0 * rsA);
+        const C = pc + 4 * (b0 * sC + m0 * ldc);
+        const work = w.threadWorkspace(t, wsBytes);
+        if (packed !== null) {
+          return { fn: GEMM_PREPACKED_F32.export, args: [nb, m1 - m0, N, K, A, sA, rsA, csA, packed, C, sC, ldc, biasPtr, act, 0, work] };
+        }
+        return { fn: GEMM_F32.export, args: [nb, m1 - m0, N, K, A, sA, rsA, csA, pb + 4 * b0 * sB, sB, rsB, csB, C, sC, ldc, biasPtr, act, 0, work] };
+      };
       if (byRows) w.parallel(splitRange(M, T, 8).map(([m0, m1], t) => gemm(batch, m0, m1, 0, t)));
       else if (byBatch) w.parallel(splitRange(batch, T).map(([b0, b1], t) => gemm(b1 - b0, 0, M, b0, t)));
       else w.parallel([gemm(batch, 0, M, 0, 0)]);

@@ -1,7 +1,10 @@
 // GEMM, convolution and pooling kernels.
 import type { KernelEntry } from './elementwise.js';
 
-export const GEMM_F32: KernelEntry = { op: 'matmul', name: 'f32-gemm-wasmsimd', export: 'f32_gemm' };
+/** 4x8 register tile in the simd build, 5x8 in the relaxed build (FMA frees registers). */
+export const GEMM_F32: KernelEntry = { op: 'matmul', name: 'f32-gemm-4x8-wasmsimd', export: 'f32_gemm' };
+/** The same GEMM with B packed once and reused (weights). */
+export const GEMM_PREPACKED_F32: KernelEntry = { op: 'matmul', name: 'f32-gemm-4x8-prepacked-wasmsimd', export: 'f32_gemm_prepacked' };
 
 export const CONV_F32: KernelEntry[] = [
   { op: 'conv2d', name: 'f32-conv2d-nchw-wasmsimd', export: 'f32_conv2d' },
