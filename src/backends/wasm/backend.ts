@@ -7,6 +7,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { Allocator } from './allocator.js';
 import { compileKernels, type KernelExports, type Variant } from './loader.js';
 import { type Call, controlBytes, ThreadPool, threadsAvailable } from './pool.js';
+import { warmUp } from './warmup.js';
 
 interface PackEntry {
   key: string;
@@ -73,11 +74,21 @@ export class WasmBackend implements CpuBackend {
       },
     });
     const be = new WasmBackend(memory, instance.exports as unknown as KernelExports, variant);
+    await warmUp(be);
     if (threaded) {
       const ctl = be.allocator.alloc(controlBytes(threads));
       be.pool = await ThreadPool.create(module, memory, ctl, threads, PARALLEL, be.k);
     }
     return be;
+  }
+
+  /** A raw block of the heap, outside the tensor accounting (warm-up scratch). */
+  rawAlloc(bytes: number): number {
+    return this.allocator.alloc(bytes);
+  }
+
+  rawFree(ptr: number, bytes: number): void {
+    this.allocator.release(ptr, bytes);
   }
 
   /** Stops the worker threads (when the backend is replaced). */
