@@ -111,7 +111,8 @@ export class WasmBackend implements CpuBackend {
 
   /** Runs one call per thread (calls[0] on this thread), or all of them here without a pool. */
   parallel(calls: Call[]): void {
-    if (this.pool) this.pool.run(calls);
+    // One call runs here: waking the workers for nothing costs tens of microseconds.
+    if (this.pool && calls.length > 1) this.pool.run(calls);
     else for (const c of calls) this.k[c.fn](...c.args);
   }
 

@@ -43,8 +43,13 @@ interface WorkerLike {
 function workerMain(): void {
   const g = globalThis as unknown as Record<string, unknown>;
   const isNode = typeof g.self === 'undefined';
+  // The worker's code runs as a script (require) or, where the parent ran with
+  // --input-type=module, as a module (process.getBuiltinModule, Node 20.16+).
+  const load = (typeof require === 'function' ? require : (g.process as { getBuiltinModule: (m: string) => unknown }).getBuiltinModule) as (m: string) => {
+    parentPort: unknown;
+  };
   // biome-ignore lint/suspicious/noExplicitAny: the worker's port differs between Node and browsers
-  const port: any = isNode ? (g.require as (m: string) => { parentPort: unknown })('node:worker_threads').parentPort : g.self;
+  const port: any = isNode ? load('node:worker_threads').parentPort : g.self;
   // biome-ignore lint/suspicious/noExplicitAny: see above
   const start = async (msg: any) => {
     const { module, memory, ctl, index, names, header, slot } = msg;
@@ -164,7 +169,8 @@ export class ThreadPool {
       if (isNode) {
         const wtName = 'node:worker_threads';
         const { Worker: NodeWorker } = (await import(/* @vite-ignore */ wtName)) as typeof import('node:worker_threads');
-        const w = new NodeWorker(code, { eval: true });
+        // No inherited Node options (--input-type=module would make the code a module).
+        const w = new NodeWorker(code, { eval: true, execArgv: [] });
         // A sleeping worker must not keep the process alive.
         w.unref();
         ready.push(new Promise((res, rej) => (w.once('message', () => res()), w.once('error', rej))));

@@ -9,11 +9,12 @@ import { withFallback } from './elementwise.js';
 const ACT: Record<string, number> = { none: 0, relu: 1 };
 
 /**
- * Work below which one thread is faster than waking the others (a pool round
- * trip costs some microseconds; measured with bench: gemm and conv2d at 1 and
- * 2 threads). Tests lower it to split every problem.
+ * Work below which one thread is faster than waking the others. Measured here
+ * (2 vCPUs): square GEMMs with 2 threads against 1 ran at 0.52x at 64^3 (0.5
+ * MFLOP), 0.90x at 96^3 (1.8 MFLOP), 0.97x at 128^3 (4.2 MFLOP) and 1.15x at
+ * 160^3 (8.2 MFLOP); so problems split from 8 MFLOP. Tests lower it to split everything.
  */
-export const tuning = { parallelMinFlops: 1 << 21 };
+export const tuning = { parallelMinFlops: 1 << 23 };
 
 /** Splits [0, n) into `parts` ranges whose starts are multiples of `align` (the last takes the rest). */
 export function splitRange(n: number, parts: number, align = 1): [number, number][] {

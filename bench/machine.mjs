@@ -1,0 +1,160 @@
+// What this machine's speed depends on, measured side by side in one process:
+// start-up, the relaxed-SIMD build against the plain one, two threads against
+// one, memory bandwidth (elementwise ops against a TypedArray copy) and the
+// accuracy of float32 sums.
+import { fmtTime, measure } from './lib.mjs';
+
+const BASE = { backend: 'wasm', variant: 'simd', threads: 1 };
+
+function rows(title, head, lines) {
+  console.log(`\n### ${title}\n`);
+  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmt = (c) => `| ${c.map((s, i) => String(s).padEnd(w[i])).join(' | ')} |`;
+  console.log(fmt(head));
+  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+  for (const l of lines) console.log(fmt(l));
+}
+
+/** Start-up in fresh Node processes: importing the package, and await wg.init() (which warms every kernel). */
+export async function startup() {
+  const { execFileSync } = await import('node:child_process');
+  const code = `const t0 = performance.now(); const wg = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    const t1 = performance.now(); await wg.init({ variant: 'simd', threads: 1 }); const t2 = performance.now();
+    await wg.init({ threads: 2 }); const t3 = performance.now();
+    console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2])); process.exit(0);`;
+  const runs = [0, 1, 2, 3, 4].map(() => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' })));
+  const median = (i) => runs.map((r) => r[i]).sort((a, b) => a - b)[2];
+  rows(
+    'start-up (fresh processes, median of 5)',
+    ['step', 'time'],
+    [
+      ['import wasmgrad', `${median(0).toFixed(0)} ms`],
+      ['await wg.init() (one thread; warms every kernel)', `${median(1).toFixed(0)} ms (target < 300 ms)`],
+      ['then await wg.init({ threads: 2 }) (starts a worker)', `${median(2).toFixed(0)} ms`],
+    ],
+  );
+}
+
+/** Seconds for GEMM, conv2d and a few elementwise ops under one init configuration. */
+async function suite(wg, opts) {
+  const info = await wg.init({ ...BASE, ...opts });
+  wg.seed(0);
+  const out = {};
+  for (const n of [64, 256, 512, 1024]) {
+    const a = wg.randn([n, n]);
+    out[`GEMM ${n}^3`] = { s: measure(() => wg.tidy(() => void wg.matmul(a, a))), work: 2 * n ** 3, unit: 'GFLOP/s' };
+    a.dispose();
+  }
+  const x = wg.randn([8, 16, 32, 32]);
+  const k = wg.randn([32, 16, 3, 3]);
+  const flops = 2 * 8 * 32 * 32 * 32 * 16 * 9;
+  out['conv2d [8,16,32,32] 3x3 -> 32'] = { s: measure(() => wg.tidy(() => void wg.conv2d(x, k, { padding: 1 }))), work: flops, unit: 'GFLOP/s' };
+  const dy = wg.randn([8, 32, 32, 32]);
+  out['  backward input'] = { s: measure(() => wg.tidy(() => void wg.convTranspose2d(dy, k, { padding: 1 }))), work: flops, unit: 'GFLOP/s' };
+  out['  backward weight'] = { s: measure(() => wg.tidy(() => void wg.conv2dBackwardWeight(x, dy, k.shape, { padding: 1 }))), work: flops, unit: 'GFLOP/s' };
+  const v = wg.randn([65536]);
+  const r = wg.randn([64, 1024]);
+  out['exp 64K'] = { s: measure(() => wg.tidy(() => void v.exp())), work: 65536, unit: 'Gelem/s' };
+  out['softmax [64,1024]'] = { s: measure(() => wg.tidy(() => void r.softmax(-1))), work: 65536, unit: 'Gelem/s' };
+  wg.dispose([x, k, dy, v, r]);
+  return { info, out };
+}
+
+const rate = (r) => `${(r.work / r.s / 1e9).toFixed(2)} ${r.unit}`;
+
+/** The relaxed-SIMD build (FMA) against the plain SIMD build, one thread each. */
+export async function variants(wg) {
+  const support = wg.env().wasmFeatures;
+  if (!support.relaxedSimd) {
+    console.log('\n### relaxed SIMD\n\nthis engine does not run relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; npm run bench passes it)');
+    return;
+  }
+  const simd = await suite(wg, { variant: 'simd' });
+  const relaxed = await suite(wg, { variant: 'relaxed' });
+  rows(
+    'relaxed SIMD (FMA) against plain SIMD, one thread',
+    ['problem', 'simd', 'rate', 'relaxed', 'rate', 'gain'],
+    Object.keys(simd.out).map((k) => [
+      k,
+      fmtTime(simd.out[k].s),
+      rate(simd.out[k]),
+      fmtTime(relaxed.out[k].s),
+      rate(relaxed.out[k]),
+      `${(simd.out[k].s / relaxed.out[k].s).toFixed(2)}x`,
+    ]),
+  );
+  await wg.init(BASE);
+}
+
+/** Two threads against one, the plain SIMD build; results must be bitwise equal. */
+export async function threads(wg) {
+  const cores = wg.env().maxThreads;
+  if (cores < 2) {
+    console.log('\n### threads\n\nthis machine offers one thread');
+    return;
+  }
+  const one = await suite(wg, { threads: 1 });
+  const check = (t) =>
+    wg.tidy(() => {
+      wg.seed(5);
+      const a = wg.randn([300, 200]);
+      const x = wg.randn([6, 8, 20, 20]);
+      const k = wg.randn([16, 8, 3, 3]);
+      return [...wg.matmul(a, a.T).dataSync(), ...wg.conv2d(x, k, { padding: 1 }).dataSync()].slice(0, 60000);
+    });
+  const ref = check();
+  const two = await suite(wg, { threads: 2 });
+  const same = check().every((v, i) => Object.is(v, ref[i]));
+  rows(
+    'two threads against one (plain SIMD)',
+    ['problem', '1 thread', 'rate', '2 threads', 'rate', 'speed-up'],
+    Object.keys(one.out).map((k) => [
+      k,
+      fmtTime(one.out[k].s),
+      rate(one.out[k]),
+      fmtTime(two.out[k].s),
+      rate(two.out[k]),
+      `${(one.out[k].s / two.out[k].s).toFixed(2)}x`,
+    ]),
+  );
+  console.log(`\nresults with 2 threads bitwise equal to 1 thread (GEMM, conv2d): ${same}`);
+  await wg.init(BASE);
+}
+
+/** Elementwise add against a TypedArray copy of the same bytes, and the accuracy of a long float32 sum. */
+export async function memory(wg) {
+  await wg.init(BASE);
+  const lines = [];
+  for (const n of [65536, 1 << 20, 1 << 24]) {
+    const a = wg.rand([n]);
+    const b = wg.rand([n]);
+    const add = measure(() => wg.tidy(() => void a.add(b)));
+    const src = new Float32Array(n).fill(1);
+    const dst = new Float32Array(n);
+    const copy = measure(() => dst.set(src));
+    // add reads two arrays and writes one (12 bytes per element); the copy reads one and writes one (8).
+    lines.push([
+      `${n}`,
+      fmtTime(add),
+      `${((12 * n) / add / 1e9).toFixed(1)} GB/s`,
+      `${(n / add / 1e9).toFixed(2)} Gelem/s`,
+      fmtTime(copy),
+      `${((8 * n) / copy / 1e9).toFixed(1)} GB/s`,
+    ]);
+    wg.dispose([a, b]);
+  }
+  rows('elementwise add against TypedArray.set (memory bandwidth)', ['elements', 'add', 'bandwidth', 'rate', 'TypedArray.set', 'bandwidth'], lines);
+  // float32 sum of 1e7 values against the float64 sum, relative to the sum of |x|.
+  wg.seed(1);
+  const x = wg.rand([1e7]);
+  const data = x.dataSync();
+  let exact = 0;
+  let abs = 0;
+  for (const v of data) {
+    exact += v;
+    abs += Math.abs(v);
+  }
+  const got = wg.tidy(() => x.sum().item());
+  console.log(`\nfloat32 sum of 1e7 uniform values: error ${(Math.abs(got - exact) / abs).toExponential(2)} of sum |x| (target <= 1e-6)`);
+  x.dispose();
+}
