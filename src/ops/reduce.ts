@@ -18,15 +18,9 @@ function keepShape(x: Tensor, axes: number[]): number[] {
   return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-/** Drops the reduced dims of a keepdim result unless keepdim. Disposes `y` if it made a view. */
-function finish(y: Tensor, x: Tensor, axes: number[], keepdim: boolean): Tensor {
-  if (keepdim) return y;
-  const r = reshape(
-    y,
-    x.shape.filter((_, i) => !axes.includes(i)),
-  );
-  y.dispose();
-  return r;
+/** The result's shape: the reduced dims kept as 1, or dropped. */
+function outShape(x: Tensor, axes: number[], keepdim: boolean): number[] {
+  return keepdim ? keepShape(x, axes) : x.shape.filter((_, i) => !axes.includes(i));
 }
 
 function reduceOp(op: 'sum' | 'max' | 'min', x: Tensor, axis: Axis, keepdim: boolean): Tensor {
@@ -35,9 +29,11 @@ function reduceOp(op: 'sum' | 'max' | 'min', x: Tensor, axis: Axis, keepdim: boo
   if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {
     throw new ArgumentError(`${op}: cannot reduce over an empty axis (shape ${fmt(x.shape)})`);
   }
-  const [y] = runOp('reduce', [x], [[keepShape(x, axes), x.dtype]], { op, axes });
-  record(op, [x], y, { axes });
-  return finish(y, x, axes, keepdim);
+  // The kernels write [outer, inner] contiguously, which is either shape; the
+  // rules reshape to the keepdim shape to broadcast back.
+  const [y] = runOp('reduce', [x], [[outShape(x, axes, keepdim), x.dtype]], { op, axes });
+  record(op, [x], y, { axes, keepShape: keepShape(x, axes) });
+  return y;
 }
 
 /** Sum over `axis` (all axes when omitted). */
@@ -115,8 +111,7 @@ function argOp(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | undefin
   }
   const a = normalizeAxis(op, axis, x.ndim, x.shape);
   if (x.ndim === 0) return runOp('fill', [], [[[], 'int32']], { value: 0 })[0];
-  const [y] = runOp('argReduce', [x], [[keepShape(x, [a]), 'int32']], { op, axis: a });
-  return finish(y, x, [a], keepdim);
+  return runOp('argReduce', [x], [[outShape(x, [a], keepdim), 'int32']], { op, axis: a })[0];
 }
 
 /** Index of the first maximum along `axis` (over the flattened tensor when omitted); int32. */
@@ -158,9 +153,9 @@ export function logsumexp(x: Tensor, axis: number | number[], keepdim = false): 
     const a = axes[0];
     const src = contiguous(xf);
     try {
-      const [y] = runOp('logsumexp', [src], [[keepShape(x, [a]), src.dtype]], { axis: a });
-      record('logsumexp', [src], y, { axis: a });
-      return finish(y, x, [a], keepdim);
+      const [y] = runOp('logsumexp', [src], [[outShape(x, [a], keepdim), src.dtype]], { axis: a });
+      record('logsumexp', [src], y, { axis: a, keepShape: keepShape(x, [a]) });
+      return y;
     } finally {
       src.dispose();
     }
