@@ -145,11 +145,14 @@ describe('the example page, built by Vite and served by vite preview (cross-orig
     expect(frames.maxGap).toBeLessThan(1000);
   });
 
-  it('shows the backend, SIMD build and threads: wasm, relaxed, 1, isolated', async () => {
-    expect(trained.env).toMatchObject({ runtime: 'worker', backend: 'wasm', simd: 'relaxed', threads: 1, crossOriginIsolated: true, sharedMemory: true });
+  it('shows the backend, SIMD build and threads: wasm, relaxed, one per core, isolated', async () => {
+    expect(trained.env).toMatchObject({ runtime: 'worker', backend: 'wasm', simd: 'relaxed', crossOriginIsolated: true, sharedMemory: true });
+    const env = trained.env as { threads: number; maxThreads: number };
+    expect(env.threads).toBe(env.maxThreads);
+    expect(env.threads).toBeGreaterThan(1);
     expect(await page.textContent('#env-backend')).toBe('wasm');
     expect(await page.textContent('#env-simd')).toMatch(/^relaxed/);
-    expect(await page.textContent('#env-threads')).toBe('1');
+    expect(await page.textContent('#env-threads')).toBe(String(env.threads));
     expect(await page.textContent('#env-coi')).toBe('yes');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   });
@@ -261,7 +264,8 @@ describe('the example on the Vite dev server (npm run dev)', () => {
     const { page, problems } = await openPage(browser, `${server.resolvedUrls!.local[0]}?epochs=1`);
     try {
       const s = await waitTrained(page, problems, 90_000);
-      expect(s.env).toMatchObject({ backend: 'wasm', simd: 'relaxed', threads: 1, crossOriginIsolated: true });
+      expect(s.env).toMatchObject({ backend: 'wasm', simd: 'relaxed', crossOriginIsolated: true });
+      expect((s.env as { threads: number }).threads).toBeGreaterThan(1);
       expect(s.final!.accuracy).toBeGreaterThan(0.5);
       expect(problems).toEqual([]);
     } finally {

@@ -82,7 +82,7 @@ for (const isolated of [false, true]) {
   describe(`wasm against js in Chromium, ${isolated ? 'with' : 'without'} COOP/COEP`, () => {
     const s = suitePage(isolated);
 
-    it(`is ${isolated ? '' : 'not '}cross-origin isolated, runs the wasm build on one thread, as plain ES modules`, async () => {
+    it(`is ${isolated ? '' : 'not '}cross-origin isolated, runs the wasm build on ${isolated ? 'all cores (a worker pool)' : 'one thread'}, as plain ES modules`, async () => {
       const r = await s.page.evaluate(async () => {
         const w = window as unknown as { opsSuite: { wg: WG; sameModule: boolean }; crossOriginIsolated: boolean };
         await w.opsSuite.wg.init();
@@ -93,7 +93,6 @@ for (const isolated of [false, true]) {
       expect(r.env).toMatchObject({
         runtime: 'browser',
         backend: 'wasm',
-        threads: 1,
         crossOriginIsolated: isolated,
         sharedMemory: isolated,
         wasmFeatures: { simd: true, relaxedSimd: true, threads: true },
@@ -101,7 +100,10 @@ for (const isolated of [false, true]) {
       // Chromium runs relaxed SIMD, so the loader picks that build.
       expect(r.env.simd).toBe('relaxed');
       expect(r.sab).toBe(isolated ? 'function' : 'undefined');
-      expect(String(r.env.threadsReason)).toMatch(isolated ? /no thread pool yet/ : /not cross-origin isolated/);
+      // Isolated: workers on a shared memory, one per core; otherwise one thread, without an error.
+      expect(r.env.threads).toBe(isolated ? r.env.maxThreads : 1);
+      if (isolated) expect(r.env.maxThreads).toBeGreaterThan(1);
+      expect(String(r.env.threadsReason)).toMatch(isolated ? /threads on a shared WebAssembly memory/ : /not cross-origin isolated/);
     });
 
     for (const family of FAMILIES) {

@@ -103,7 +103,9 @@ function expectWorked({ r, problems }: { r: Record<string, unknown>; problems: s
   expect(r.matmul).toEqual([7, 10, 15, 22]);
   expect(r.grad).toEqual([1, -2, 4]);
   expect(r.digits).toEqual([1797, 64]);
-  expect(r.env).toMatchObject({ runtime: 'browser', backend: 'wasm', simd: 'relaxed', threads: 1 });
+  expect(r.env).toMatchObject({ runtime: 'browser', backend: 'wasm', simd: 'relaxed' });
+  const env = r.env as { threads: number; maxThreads: number; crossOriginIsolated: boolean };
+  expect(env.threads).toBe(env.crossOriginIsolated ? env.maxThreads : 1);
   expect(r.envBefore).toEqual({ backend: null, simd: null });
   expect(problems, what).toEqual([]);
 }
@@ -184,7 +186,8 @@ describe('installed from the tarball', () => {
     const r = JSON.parse(out.trim().split('\n').at(-1)!);
     expect(r.info.backend).toBe('wasm');
     expect(['simd', 'relaxed']).toContain(r.info.variant);
-    expect(r.env).toMatchObject({ runtime: 'node', threads: 1, sharedMemory: true });
+    expect(r.env).toMatchObject({ runtime: 'node', sharedMemory: true });
+    expect(r.env.threads).toBe(r.env.maxThreads);
     expect(r.shape).toEqual([1797, 1, 8, 8]);
     expect(r.last).toBeLessThan(r.first / 2);
   });
@@ -202,8 +205,9 @@ describe('installed from the tarball', () => {
         expectWorked(res, `plain ES modules${isolated ? ', isolated' : ''}`);
         expect(res.isolated).toBe(isolated);
         expect(res.r.env).toMatchObject({ crossOriginIsolated: isolated, sharedMemory: isolated });
-        // The package's own files were fetched where they lie.
-        expect(server.log.filter((l) => l.path.endsWith('.wasm'))).toEqual([{ path: '/node_modules/wasmgrad/wasm/wasmgrad-relaxed.wasm', status: 200 }]);
+        // The package's own files were fetched where they lie (the threaded build when isolated).
+        const file = isolated ? 'wasmgrad-relaxed-mt.wasm' : 'wasmgrad-relaxed.wasm';
+        expect(server.log.filter((l) => l.path.endsWith('.wasm'))).toEqual([{ path: `/node_modules/wasmgrad/wasm/${file}`, status: 200 }]);
       } finally {
         await server.close();
       }
@@ -242,7 +246,8 @@ describe('installed from the tarball', () => {
       const res = await runApp(`${server.url}/`);
       expectWorked(res, 'esbuild bundle');
       expect(res.isolated).toBe(true);
-      expect(res.wasm).toEqual(['/wasmgrad/wasmgrad-relaxed.wasm']);
+      // Served cross-origin isolated: the threaded build.
+      expect(res.wasm).toEqual(['/wasmgrad/wasmgrad-relaxed-mt.wasm']);
       // Without setWasmPaths the error says what to do.
       const bare = await runApp(`${server.url}/unconfigured.html`);
       expect(String(bare.r.error)).toMatch(/no usable kernel module.*setWasmPaths/s);
@@ -256,10 +261,14 @@ describe('installed from the tarball', () => {
     const outDir = join(app(), 'vite-out');
     await viteBuild({ root: app(), configFile: false, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
     const assets = readdirSync(join(outDir, 'assets'));
-    // Exactly the two builds (the loader names them with literals, so nothing else is globbed in).
-    expect(assets.filter((a) => a.endsWith('.wasm'))).toHaveLength(2);
-    expect(assets.some((a) => /^wasmgrad-relaxed-.*\.wasm$/.test(a))).toBe(true);
-    expect(assets.some((a) => /^wasmgrad-simd-.*\.wasm$/.test(a))).toBe(true);
+    // Exactly the four builds (the loader names them with literals, so nothing else is globbed in).
+    expect(assets.filter((a) => a.endsWith('.wasm'))).toHaveLength(4);
+    for (const build of ['relaxed', 'simd', 'relaxed-mt', 'simd-mt']) {
+      expect(
+        assets.some((a) => a.startsWith(`wasmgrad-${build}-`) && a.endsWith('.wasm') && (build.endsWith('-mt') || !a.includes('-mt'))),
+        build,
+      ).toBe(true);
+    }
     expect(assets.some((a) => a.startsWith('digits'))).toBe(true);
     for (const isolated of [false, true]) {
       const server = await serveStatic(outDir, { isolated });

@@ -45,11 +45,11 @@ function workerMain(): void {
   const isNode = typeof g.self === 'undefined';
   // The worker's code runs as a script (require) or, where the parent ran with
   // --input-type=module, as a module (process.getBuiltinModule, Node 20.16+).
-  const load = (typeof require === 'function' ? require : (g.process as { getBuiltinModule: (m: string) => unknown }).getBuiltinModule) as (m: string) => {
-    parentPort: unknown;
-  };
+  // Only evaluated in Node (a browser worker has neither).
+  const load = (m: string) =>
+    ((g.require as ((m: string) => unknown) | undefined) ?? (g.process as { getBuiltinModule: (m: string) => unknown }).getBuiltinModule)(m);
   // biome-ignore lint/suspicious/noExplicitAny: the worker's port differs between Node and browsers
-  const port: any = isNode ? load('node:worker_threads').parentPort : g.self;
+  const port: any = isNode ? (load('node:worker_threads') as { parentPort: unknown }).parentPort : g.self;
   // biome-ignore lint/suspicious/noExplicitAny: see above
   const start = async (msg: any) => {
     const { module, memory, ctl, index, names, header, slot } = msg;
