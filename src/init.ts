@@ -69,7 +69,7 @@ async function startWasm(variant?: Variant, threadsAsked?: number): Promise<void
   const wanted = Math.min(MAX_THREADS, threadsAsked ?? cores);
   const threads = threadsAvailable() ? wanted : 1;
   const existing = ENGINE.getBackend('wasm') as import('./backends/wasm/backend.js').WasmBackend | undefined;
-  if (existing && (!variant || existing.variant === variant) && existing.threads === threads) return;
+  if (existing && (!variant || existing.variant === variant) && existing.threads === threads && (existing.pool?.ok ?? true)) return;
   await import('./backends/wasm/kernels/index.js');
   const b = await WasmBackend.create({ variant, threads });
   existing?.close();

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { tuning } from '../../src/backends/wasm/kernels/linalg.js';
 import { simdSupport } from '../../src/backends/wasm/loader.js';
+import { ENGINE } from '../../src/engine/engine.js';
 import { compareOn } from '../helpers/cases.js';
 import { on, wg } from '../helpers/index.js';
 import { ELEMENTWISE_CASES } from './cases/elementwise.js';
@@ -80,5 +81,23 @@ describe('threads', () => {
     const one = await run(1);
     const two = await run(2);
     two.forEach((v, i) => expect(v, `output ${i}`).toEqual(one[i]));
+  });
+});
+
+describe('a worker that dies', () => {
+  it('makes the next parallel op throw a BackendError instead of hanging, and init starts a new pool', async () => {
+    await wg.init({ backend: 'wasm', variant: 'simd', threads: 2 });
+    tuning.parallelMinFlops = 0;
+    const backend = ENGINE.getBackend('wasm') as unknown as { pool: { workers: { terminate(): Promise<number> }[] } };
+    await backend.pool.workers[0].terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    const a = on('wasm', () => wg.randn([64, 64]));
+    expect(() => on('wasm', () => wg.tidy(() => void wg.matmul(a, a)))).toThrow(/worker exited/);
+    a.dispose();
+    const info = await wg.init({ backend: 'wasm', variant: 'simd', threads: 2 });
+    expect(info.threads).toBe(2);
+    const b = on('wasm', () => wg.randn([64, 64]));
+    expect(on('wasm', () => wg.tidy(() => wg.matmul(b, b).shape))).toEqual([64, 64]);
+    b.dispose();
   });
 });

@@ -10,6 +10,8 @@
 // thread. Atomics.wait is not allowed on a browser's main thread, which spins
 // instead (the kernels it waits for are short).
 
+import { BackendError } from '../../core/errors.js';
+
 // Control block (i32 words): generation, pending, error flag, then per thread a
 // slot of SLOT words: [export index (-1: nothing), argument count, arguments...].
 const GEN = 0;
@@ -68,8 +70,14 @@ function workerMain(): void {
     let gen = Atomics.load(c, 0);
     port.postMessage('ready');
     for (;;) {
-      Atomics.wait(c, 0, gen);
-      gen = Atomics.load(c, 0);
+      // A task is a new generation; any other wake-up (the main thread notifies
+      // again while it waits) finds the same generation and sleeps again.
+      const now = Atomics.load(c, 0);
+      if (now === gen) {
+        Atomics.wait(c, 0, gen);
+        continue;
+      }
+      gen = now;
       const at = header + slot * index;
       const f = c[at];
       if (f === -2) break;
@@ -133,6 +141,8 @@ export class ThreadPool {
   private ctlView: Int32Array;
   private readonly blocks = canBlock();
   private readonly index = new Map<string, number>();
+  /** Why the pool cannot run any more (a worker died), or null. */
+  private broken: string | null = null;
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
@@ -195,7 +205,28 @@ export class ThreadPool {
       for (const w of workers) w.terminate();
       throw e;
     }
-    return new ThreadPool(memory, ctl, threads, workers, names, main);
+    const pool = new ThreadPool(memory, ctl, threads, workers, names, main);
+    for (const w of workers) pool.watch(w);
+    return pool;
+  }
+
+  /** False once a worker died: wg.init then starts a new pool. */
+  get ok(): boolean {
+    return this.broken === null;
+  }
+
+  /** A worker that dies makes the next run throw instead of waiting for it forever. */
+  private watch(w: WorkerLike): void {
+    const fail = (why: string) => {
+      if (!this.closed) this.broken ??= why;
+    };
+    const nw = w as unknown as { on?: (ev: string, f: (x: unknown) => void) => void };
+    if (typeof nw.on === 'function') {
+      nw.on('error', (e) => fail(`a worker failed: ${(e as Error)?.message ?? e}`));
+      nw.on('exit', (code) => fail(`a worker exited (code ${code})`));
+    } else {
+      (w as unknown as Worker).addEventListener('error', (e) => fail(`a worker failed: ${(e as ErrorEvent).message}`));
+    }
   }
 
   /** Runs calls[0] here and calls[i] on worker i (missing calls: nothing), and returns when all are done. */
@@ -225,14 +256,22 @@ export class ThreadPool {
     let p = Atomics.load(c, PENDING);
     for (let spin = 0; p !== 0 && spin < 20000; spin++) p = Atomics.load(c, PENDING);
     while (p !== 0) {
-      if (this.blocks) Atomics.wait(c, PENDING, p, 50);
+      if (this.broken) throw new BackendError(`wasm thread pool: ${this.broken}`);
+      if (this.blocks) {
+        // Waking the workers again costs nothing (a worker that has this
+        // generation's task done goes back to sleep) and guards against a lost wake-up.
+        if (Atomics.wait(c, PENDING, p, 50) === 'timed-out') Atomics.notify(c, GEN);
+      }
       p = Atomics.load(c, PENDING);
     }
-    if (Atomics.load(c, ERROR)) throw new Error('a kernel failed on a worker thread');
+    if (Atomics.load(c, ERROR)) throw new BackendError('wasm thread pool: a kernel failed on a worker thread');
   }
+
+  private closed = false;
 
   /** Stops the workers. */
   close(): void {
+    this.closed = true;
     const c = new Int32Array(this.memory.buffer, this.ctl, HEADER + SLOT * this.threads);
     for (let t = 1; t < this.threads; t++) c[HEADER + SLOT * t] = -2;
     Atomics.add(c, GEN, 1);
