@@ -94,7 +94,7 @@ export async function threads(wg) {
     return;
   }
   const one = await suite(wg, { threads: 1 });
-  const check = (t) =>
+  const check = () =>
     wg.tidy(() => {
       wg.seed(5);
       const a = wg.randn([300, 200]);

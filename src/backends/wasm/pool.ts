@@ -50,9 +50,8 @@ function workerMain(): void {
   // Only evaluated in Node (a browser worker has neither).
   const load = (m: string) =>
     ((g.require as ((m: string) => unknown) | undefined) ?? (g.process as { getBuiltinModule: (m: string) => unknown }).getBuiltinModule)(m);
-  // biome-ignore lint/suspicious/noExplicitAny: the worker's port differs between Node and browsers
+  // The worker's port differs between Node and browsers, hence `any`.
   const port: any = isNode ? (load('node:worker_threads') as { parentPort: unknown }).parentPort : g.self;
-  // biome-ignore lint/suspicious/noExplicitAny: see above
   const start = async (msg: any) => {
     const { module, memory, ctl, index, names, header, slot } = msg;
     const instance: WebAssembly.Instance = await WebAssembly.instantiate(module as WebAssembly.Module, {
@@ -183,7 +182,12 @@ export class ThreadPool {
         const w = new NodeWorker(code, { eval: true, execArgv: [] });
         // A sleeping worker must not keep the process alive.
         w.unref();
-        ready.push(new Promise((res, rej) => (w.once('message', () => res()), w.once('error', rej))));
+        ready.push(
+          new Promise((res, rej) => {
+            w.once('message', () => res());
+            w.once('error', rej);
+          }),
+        );
         w.postMessage(msg);
         workers.push(w);
       } else {
