@@ -1,6 +1,12 @@
 // conv2d kernels against naive float64 direct loops (PyTorch semantics), over shapes
-// that hit every path: im2col + GEMM (several row blocks, groups), 1x1 pointwise,
-// depthwise (multiplier 1 and 2, strides 1/2/3, the 8/4/1-vector blocks and tails).
+// that hit every path: the implicit GEMM (staged or in place, every tile shape and
+// row tail, strides/phases, dilation, groups, several staged blocks), its input
+// gradient as a transposed convolution (also with negative padding) and GEMM +
+// col2im for strides, the weight gradient (masked row tails), 1x1 pointwise (in
+// place, and staged when its planes would alias in L1), Winograd F(2x2, 3x3) (tile
+// edges, groups, bias, several tile-row blocks), and depthwise (multiplier 1 and 2,
+// strides 1/2/3, the 8/4/1-vector blocks and tails). Every call must also stay inside
+// the workspace that f32_conv2d_workspace sizes (a canary follows it).
 import {
   f32_conv2d, f32_conv2d_backward_input, f32_conv2d_backward_weight, f32_conv2d_workspace,
 } from "../kernels/conv/index";
@@ -57,7 +63,8 @@ function check(N: i32, C: i32, H: i32, W: i32, Cout: i32, kH: i32, kW: i32, sH: 
   const Cg = C / G, Co = Cout / G, nx = N * C * H * W, ny = N * Cout * OH * OW, nw = Cout * Cg * kH * kW;
   const x = f32s(nx, true), w = f32s(nw, true), b = withBias ? f32s(Cout, true) : 0, dy = f32s(ny, true);
   const y = f32s(ny, false), dx = f32s(nx, false), dw = f32s(nw, false);
-  const work = alloc(f32_conv2d_workspace(dp));
+  const wsBytes = f32_conv2d_workspace(dp);
+  const work = f32s((wsBytes + 3) >> 2, false);
   const ry = f64s(ny), rdx = f64s(nx), rdw = f64s(nw);
   for (let n = 0; n < N; n++) for (let co = 0; co < Cout; co++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
     const yi = ((n * Cout + co) * OH + oh) * OW + ow, g = co / Co;
@@ -76,28 +83,66 @@ function check(N: i32, C: i32, H: i32, W: i32, Cout: i32, kH: i32, kW: i32, sH: 
   f32_conv2d(dp, x, w, b, y, work);
   f32_conv2d_backward_input(dp, dy, w, dx, work);
   f32_conv2d_backward_weight(dp, x, dy, dw, work);
+  let canary = true;
+  for (let i = 0; i < 16; i++) if (load<f32>(work + <usize>(((wsBytes + 3) >> 2 << 2) + (i << 2))) != CANARY) canary = false;
+  expect<bool>(canary).toBe(true, name + " workspace overrun");
   expect<f64>(err(y, ry, ny)).toBeLessThan(1e-5, name + " forward");
   expect<f64>(err(dx, rdx, nx)).toBeLessThan(1e-5, name + " backward_input");
   expect<f64>(err(dw, rdw, nw)).toBeLessThan(1e-5, name + " backward_weight");
 }
 
 describe("f32_conv2d", () => {
-  it("im2col + GEMM", () => {
+  it("implicit GEMM", () => {
     check(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, false);
     check(2, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
-    check(2, 3, 7, 9, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, true);
+    check(2, 3, 7, 9, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, true);   // stride 2: two column phases
     check(1, 4, 9, 7, 4, 5, 5, 1, 2, 2, 2, 1, 1, 2, false);
     check(2, 5, 9, 9, 2, 3, 2, 2, 1, 0, 1, 2, 2, 1, true);
     check(1, 8, 5, 4, 6, 2, 3, 1, 1, 1, 0, 2, 1, 2, true);
-    check(1, 4, 5, 5, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, true);  // 1x1 but strided
-    check(1, 4, 5, 5, 4, 1, 1, 1, 1, 1, 1, 1, 1, 2, false); // 1x1 but padded
-    check(1, 64, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, true); // several im2col row blocks
+    check(1, 4, 5, 5, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, true);   // 1x1 but strided
+    check(1, 4, 5, 5, 4, 1, 1, 1, 1, 1, 1, 1, 1, 2, false);  // 1x1 but padded
+    check(1, 64, 20, 20, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, true); // 64 channels, 6 outputs (direct)
     check(2, 32, 21, 19, 4, 3, 3, 2, 1, 2, 1, 1, 2, 2, false);
+    check(1, 3, 11, 17, 7, 3, 3, 3, 3, 2, 1, 1, 1, 1, true);  // stride 3: three phases
+    check(1, 2, 9, 13, 3, 3, 3, 1, 1, 0, 0, 2, 3, 1, true);   // dilation in place
+    check(1, 4, 30, 40, 3, 1, 3, 1, 2, 0, 3, 1, 2, 1, false); // wide padding, 1x3
+  });
+  it("row tails and tile shapes", () => {
+    // Output widths 1..9, 13, 31, 35 against 1, 2, 3, 5, 6, 7 and 9 output channels:
+    // every tile shape (wide 1- and 2-row tiles, 3-5 rows), overlapped and partial
+    // tails, in place (no padding) and staged.
+    const OWs: i32[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 31, 35], Ms: i32[] = [1, 2, 3, 5, 6, 7, 9];
+    for (let i = 0; i < OWs.length; i++) {
+      for (let j = 0; j < Ms.length; j++) {
+        const pad = (i + j) & 1;
+        check(1, 2, 3, OWs[i] + 2 - 2 * pad, Ms[j], 3, 3, 1, 1, pad, pad, 1, 1, 1, (i & 1) == 1);
+      }
+    }
+    check(2, 1, 28, 28, 6, 5, 5, 1, 1, 0, 0, 1, 1, 1, true); // LeNet: one input channel
+    check(1, 1, 12, 12, 1, 5, 5, 1, 1, 4, 4, 1, 1, 1, false);       // transposed: 1 x 25
+  });
+  it("input gradient padding beyond the kernel", () => {
+    // pad > (k-1)*dil: the transposed convolution's padding is negative (a crop).
+    check(1, 3, 6, 7, 4, 3, 3, 1, 1, 3, 2, 1, 1, 1, true);
+    check(1, 2, 5, 5, 3, 2, 2, 1, 1, 2, 2, 1, 1, 1, false);
+    check(1, 16, 6, 6, 8, 3, 3, 1, 1, 3, 3, 1, 1, 1, true);   // Winograd with pad 3
   });
   it("1x1 pointwise", () => {
-    check(2, 5, 7, 9, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, true);
+    check(2, 5, 7, 9, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, true);    // in place
     check(2, 8, 4, 4, 6, 1, 1, 1, 1, 0, 0, 2, 2, 2, false);
-    check(1, 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1, true);
+    check(1, 3, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1, true);    // one pixel: staged
+    check(1, 16, 16, 16, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1, true); // 1 KiB planes: staged
+    check(1, 6, 1, 7, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1, false);   // 7 pixels: weight gradient staged
+  });
+  it("Winograd F(2x2, 3x3)", () => {
+    check(1, 8, 4, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+    check(2, 16, 7, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, false);  // odd sizes: tile edges
+    check(1, 8, 5, 6, 12, 3, 3, 1, 1, 0, 0, 1, 1, 1, true);   // no padding (input gradient: pad 2)
+    check(1, 9, 3, 3, 10, 3, 3, 1, 1, 2, 2, 1, 1, 1, true);   // pad 2 (input gradient: in place)
+    check(1, 8, 3, 1, 8, 3, 3, 1, 1, 1, 0, 1, 1, 1, false);   // one output column
+    check(1, 16, 11, 5, 24, 3, 3, 1, 1, 1, 2, 1, 1, 2, true); // groups of 8 and 12
+    check(1, 24, 3, 20, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, true); // tile rows wider than 8 tiles
+    check(1, 40, 40, 40, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, true); // several tile-row blocks
   });
   it("depthwise", () => {
     check(2, 4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4, true);
@@ -109,9 +154,18 @@ describe("f32_conv2d", () => {
     check(2, 5, 7, 71, 5, 3, 3, 2, 2, 1, 1, 1, 1, 5, true);    // stride 2
     check(1, 2, 7, 40, 4, 3, 5, 3, 3, 2, 1, 2, 1, 2, false);   // stride 3, dilation
     check(1, 4, 9, 20, 4, 5, 5, 1, 1, 2, 2, 2, 2, 4, true);    // dilated 5x5
-    check(2, 1, 28, 28, 6, 5, 5, 1, 1, 0, 0, 1, 1, 1, true);   // one input channel
     check(1, 8, 5, 5, 8, 1, 1, 1, 1, 0, 0, 1, 1, 8, true);     // 1x1 depthwise
     check(1, 3, 4, 4, 3, 2, 2, 1, 2, 0, 1, 1, 1, 3, false);
+    check(1, 2, 6, 10, 2, 3, 3, 1, 1, 1, 1, 1, 1, 2, true);    // weight gradient: masked tails
+    // 3x3 unit stride, two rows at a time (depthwise3.ts): 16-pixel blocks, the last
+    // overlapping; even and odd row counts; two planes per input channel (multiplier 2
+    // in the input gradient); padding 0 and 2.
+    check(2, 3, 8, 16, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3, true);
+    check(1, 2, 7, 17, 2, 3, 3, 1, 1, 1, 1, 1, 1, 2, false);
+    check(1, 2, 6, 34, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2, true);
+    check(1, 3, 9, 20, 3, 3, 3, 1, 1, 0, 0, 1, 1, 3, true);
+    check(1, 2, 5, 18, 2, 3, 3, 1, 1, 2, 2, 1, 1, 2, false);
+    check(1, 2, 3, 32, 2, 3, 3, 1, 1, 1, 1, 1, 1, 2, true);   // one pair, one odd row
   });
   it("random shapes", () => {
     const Cs: i32[] = [1, 3, 4, 5, 8], HWs: i32[] = [1, 4, 5, 7, 8, 9], Ks: i32[] = [1, 2, 3, 5];
@@ -124,6 +178,12 @@ describe("f32_conv2d", () => {
       const Cout = G * (1 + rndInt(3));
       check(1 + rndInt(2), C, H, W, Cout, Ks[rndInt(4)], Ks[rndInt(4)], 1 + rndInt(2), 1 + rndInt(2),
         rndInt(3), rndInt(3), 1 + rndInt(2), 1 + rndInt(2), G, rndInt(2) == 1);
+    }
+  });
+  it("random Winograd shapes", () => {
+    for (let t = 0; t < 40; t++) {
+      const G = 1 + rndInt(2), C = G * (8 + rndInt(9)), Cout = G * (8 + rndInt(9)), p = rndInt(4);
+      check(1 + rndInt(2), C, 1 + rndInt(12), 1 + rndInt(12), Cout, 3, 3, 1, 1, p, rndInt(3), 1, 1, G, rndInt(2) == 1);
     }
   });
 });

@@ -5,6 +5,7 @@
 // loops are branch-free vectors over the output width.
 import { madd4 } from "../common";
 import { ConvDesc, fillF32, loadS } from "./geometry";
+import { plane3x3Pairs } from "./depthwise3";
 
 /** The zero-padded input plane: rows and row length covering every tap of every output. */
 @inline export function padRows(d: ConvDesc): i32 { return max(d.H + 2 * d.pH, (d.OH - 1) * d.sH + (d.kH - 1) * d.dH + 1); }
@@ -100,9 +101,16 @@ export function copyRows(dst: usize, ldd: i32, src: usize, lds: i32, R: i32, L: 
   }
 }
 
-/** planeS specialised for the common strides 1 and 2 (constants fold into the loads). */
+/** planeS specialised for the common strides 1 and 2 (constants fold into the loads), and
+ *  3x3 unit-stride planes two rows at a time. */
 function plane(xp: usize, Wp: i32, np: i32, ps: usize, w: usize, kH: i32, kW: i32, dH: i32, dW: i32,
   sH: i32, sW: i32, y: usize, OH: i32, OW: i32, b: f32): void {
+  if (kH == 3 && kW == 3 && sH == 1 && sW == 1 && dH == 1 && dW == 1 && OW >= 16) {
+    // Rows in pairs (depthwise3.ts); an odd last row below.
+    const done = plane3x3Pairs(xp, Wp, np, ps, w, y, OH, OW, b);
+    if (done == OH) return;
+    xp += <usize>(done * Wp) << 2; y += <usize>(done * OW) << 2; OH -= done;
+  }
   if (sW == 1) planeS(xp, Wp, np, ps, w, kH, kW, dH, dW, sH, 1, y, OH, OW, b);
   else if (sW == 2) planeS(xp, Wp, np, ps, w, kH, kW, dH, dW, sH, 2, y, OH, OW, b);
   else planeS(xp, Wp, np, ps, w, kH, kW, dH, dW, sH, sW, y, OH, OW, b);

@@ -1,5 +1,5 @@
-// The convolution descriptor and the index arithmetic shared by im2col, col2im,
-// the depthwise kernels and pooling.
+// The convolution descriptor and the index arithmetic shared by col2im, the staging
+// of the implicit GEMM, the depthwise kernels and pooling.
 
 /** The conv descriptor laid over its memory (see assembly/README.md); fields are i32 loads. */
 @unmanaged export class ConvDesc {

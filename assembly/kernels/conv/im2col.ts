@@ -1,26 +1,11 @@
-// im2col / col2im over a block of output rows, for the GEMM-based convolution.
+// col2im over a block of output rows, for the strided input gradient (colgemm.ts).
 //
 // The column matrix of one image has one row per (channel, kh, kw) tap and one
-// column per output pixel of the block: col[(c*kH + kh)*kW + kw][(oh - oh0)*OW + ow].
-// Groups need no special case: group g's rows are the contiguous slice starting
-// at g * (C/groups) * kH * kW, which is exactly what the GEMM's batch stride walks.
-import { ConvDesc, rangeStart, rangeEnd, fillF32, loadS } from "./geometry";
-
-/** n zeros at p; n is a padding width here (a few floats), so no call and no SIMD. */
-@inline function zeros(p: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), 0);
-}
-
-/** dst[i] = src[i*s] for i < n. Unit and 2 strides use SIMD (the common cases). */
-@inline function gatherRow(dst: usize, src: usize, n: i32, s: i32): void {
-  let i = 0;
-  if (s == 1) {
-    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
-  } else if (s == 2) {
-    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), loadS(src + (<usize>i << 3), 2));
-  }
-  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>(i * s) << 2)));
-}
+// column per output pixel of the block: col[(c*kH + kh)*kW + kw][(oh - oh0)*OW + ow]
+// (im2col's layout; the forward pass no longer builds it, see stage.ts). Groups need
+// no special case: group g's rows are the contiguous slice starting at
+// g * (C/groups) * kH * kW, which is exactly what the GEMM's batch stride walks.
+import { ConvDesc, rangeStart, rangeEnd } from "./geometry";
 
 /** dst[i*s] += src[i] for i < n. Only unit stride is contiguous enough for SIMD. */
 @inline function scatterAddRow(dst: usize, src: usize, n: i32, s: i32): void {
@@ -38,39 +23,7 @@ import { ConvDesc, rangeStart, rangeEnd, fillF32, loadS } from "./geometry";
 }
 
 /**
- * Write the columns of output rows [oh0, oh1) of image `x` (all C channels) to `col`
- * (row length (oh1-oh0)*OW). Padding taps become zeros.
- */
-export function im2col(dp: usize, x: usize, oh0: i32, oh1: i32, col: usize): void {
-  const d = changetype<ConvDesc>(dp);
-  const C = d.C, H = d.H, W = d.W, kH = d.kH, kW = d.kW, OW = d.OW;
-  const sH = d.sH, sW = d.sW, pH = d.pH, pW = d.pW, dH = d.dH, dW = d.dW;
-  const Pb = (oh1 - oh0) * OW;
-  let dst = col;
-  for (let c = 0; c < C; c++) {
-    const xc = x + (<usize>(c * H * W) << 2);
-    for (let kh = 0; kh < kH; kh++) {
-      const offH = kh * dH - pH;
-      for (let kw = 0; kw < kW; kw++) {
-        const offW = kw * dW - pW;
-        const a = rangeStart(offW, sW, OW), b = rangeEnd(offW, sW, W, OW);
-        for (let oh = oh0; oh < oh1; oh++) {
-          const ih = oh * sH + offH;
-          const row = dst + (<usize>((oh - oh0) * OW) << 2);
-          if (<u32>ih >= <u32>H) { fillF32(row, OW, 0); continue; }
-          // NOTE: inline zeros and copy: a call per output row cost ~30% of im2col.
-          zeros(row, a);
-          gatherRow(row + (<usize>a << 2), xc + (<usize>(ih * W + a * sW + offW) << 2), b - a, sW);
-          zeros(row + (<usize>b << 2), OW - b);
-        }
-        dst += <usize>Pb << 2;
-      }
-    }
-  }
-}
-
-/**
- * The adjoint of `im2col`: add every column entry of output rows [oh0, oh1) back to
+ * The adjoint of im2col: add every column entry of output rows [oh0, oh1) back to
  * the input pixel it was read from (`dx` must be zeroed once beforehand).
  */
 export function col2im(dp: usize, col: usize, oh0: i32, oh1: i32, dx: usize): void {

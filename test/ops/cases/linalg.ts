@@ -76,6 +76,13 @@ const geometries: { x: number[]; w: number[]; opts: wg.Conv2dOptions }[] = [
   { x: [1, 4, 5, 5], w: [3, 4, 5, 5], opts: { padding: 2 } },
   { x: [1, 2, 7, 7], w: [3, 2, 3, 3], opts: { padding: 'same', dilation: 2 } },
   { x: [1, 2, 6, 6], w: [3, 2, 2, 2], opts: { padding: 'same' } },
+  // 3x3, unit stride, 8+ channels in and out per group: the Winograd F(2x2, 3x3) path,
+  // with odd output sizes (partial tiles), groups, and asymmetric padding.
+  { x: [2, 8, 9, 11], w: [12, 8, 3, 3], opts: { padding: 1 } },
+  { x: [1, 16, 7, 6], w: [16, 8, 3, 3], opts: { groups: 2 } },
+  { x: [1, 9, 6, 7], w: [8, 9, 3, 3], opts: { padding: [2, 0] } },
+  // Depthwise 3x3 over rows of 16 and more: rows two at a time, and an odd last row.
+  { x: [1, 4, 7, 20], w: [4, 1, 3, 3], opts: { padding: 1, groups: 4 } },
 ];
 
 export const CONV_CASES: CaseGroup[] = [
