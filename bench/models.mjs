@@ -4,11 +4,12 @@
 import { fmtTime, measure, measureAsync, table } from './lib.mjs';
 import { patchConvGradient } from './tfjs-conv-grad.mjs';
 
-/** The architectures, built once for each library. */
-const MODELS = {
-  'digits CNN': {
-    input: [1, 8, 8],
-    batch: 32,
+/** The digits CNN of examples/digits-cnn.mjs on size x size inputs. */
+function digitsCnn(size, batch) {
+  const flat = 32 * (size / 2) * (size / 2);
+  return {
+    input: [1, size, size],
+    batch,
     wg: (nn) =>
       new nn.Sequential(
         new nn.Conv2d(1, 16, 3, { padding: 1 }),
@@ -17,19 +18,26 @@ const MODELS = {
         new nn.ReLU(),
         new nn.MaxPool2d(2),
         new nn.Flatten(),
-        new nn.Linear(512, 64),
+        new nn.Linear(flat, 64),
         new nn.ReLU(),
         new nn.Linear(64, 10),
       ),
     tf: (tl) => [
-      tl.layers.conv2d({ inputShape: [8, 8, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tl.layers.conv2d({ inputShape: [size, size, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
       tl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
       tl.layers.maxPooling2d({ poolSize: 2 }),
       tl.layers.flatten(),
       tl.layers.dense({ units: 64, activation: 'relu' }),
       tl.layers.dense({ units: 10 }),
     ],
-  },
+  };
+}
+
+/** The architectures, built once for each library. */
+const MODELS = {
+  'digits CNN': digitsCnn(8, 32),
+  // The same architecture on 28x28 inputs (random data), batch 64.
+  'digits CNN (1x28x28)': digitsCnn(28, 64),
   'MLP 64-128-64-10 (digits)': {
     input: [64],
     batch: 32,

@@ -31,22 +31,28 @@ export interface GemmShader {
 /** Uniform slots the GEMM itself reads: M, N, K and the first batch of this dispatch. */
 export const GEMM_PARAMS = 4;
 
+// A's tile is held as vec4s along K (As[m * 8 + k / 4]), so the inner loop reads one
+// vec4 of A per row and step of 4 in K: 8 workgroup loads per 64 multiply-adds
+// instead of 20 with scalar A (tfjs-backend-webgpu's matmul_packed does the same).
 function loadA(kind: ALoad, t: WgslType): string {
   if (kind === 'scalar') {
     return `for (var l = 0u; l < 16u; l++) {
-      let e = lid + l * 64u; let m = m0 + e / 32u; let k = k0 + e % 32u;
+      let e = lid + l * 64u; let m = m0 + e / 32u; let c = e % 32u; let k = k0 + c;
       var v = ${t}(0); if (m < M && k < K) { v = loadA(m, k); }
+      As[(e / 32u) * 8u + c / 4u][c % 4u] = v;
+    }`;
+  }
+  if (kind === 'vk') {
+    return `for (var l = 0u; l < 4u; l++) {
+      let e = lid + l * 64u; let m = m0 + e / 8u; let k = k0 + (e % 8u) * 4u;
+      var v = vec4<${t}>(); if (m < M && k < K) { v = loadA4(m, k); }
       As[e] = v;
     }`;
   }
-  const [m, k, at] =
-    kind === 'vk'
-      ? ['m0 + e / 8u', 'k0 + (e % 8u) * 4u', '(e / 8u) * 32u + (e % 8u) * 4u + j']
-      : ['m0 + (e % 8u) * 4u', 'k0 + e / 8u', '((e % 8u) * 4u + j) * 32u + e / 8u'];
   return `for (var l = 0u; l < 4u; l++) {
-      let e = lid + l * 64u; let m = ${m}; let k = ${k};
+      let e = lid + l * 64u; let m = m0 + (e % 8u) * 4u; let c = e / 8u; let k = k0 + c;
       var v = vec4<${t}>(); if (m < M && k < K) { v = loadA4(m, k); }
-      for (var j = 0u; j < 4u; j++) { As[${at}] = v[j]; }
+      for (var j = 0u; j < 4u; j++) { As[((e % 8u) * 4u + j) * 8u + c / 4u][c % 4u] = v[j]; }
     }`;
 }
 
@@ -72,13 +78,23 @@ function loadB(kind: BLoad, t: WgslType): string {
     }`;
 }
 
+// The four rows of a thread's 4x4 block, unrolled in the generated source so the
+// accumulators stay in registers (no dynamically indexed private array).
+const ROWS = [0, 1, 2, 3];
+
+/** acc += a * b for a scalar a and a vector b: an explicit fma for floats, because
+ *  a * b + c is not always contracted by the drivers under WebGPU. */
+function mad(t: WgslType, a: string, b: string, acc: string): string {
+  return t === 'f32' ? `${acc} = fma(vec4<f32>(${a}), ${b}, ${acc});` : `${acc} += ${a} * ${b};`;
+}
+
 /** The GEMM shader's source; `uniform` and `prelude` are prepended. */
 export function gemmSource(s: GemmShader, uniform: string, prelude: string): string {
   const t = s.t;
   return `${uniform}
 ${prelude}
 ${s.decls}
-var<workgroup> As: array<${t}, 1024>;
+var<workgroup> As: array<vec4<${t}>, 256>;
 var<workgroup> Bs: array<vec4<${t}>, 256>;
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l3: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -86,29 +102,27 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l3: vec
   setup(wid.z + PU(3u));
   let m0 = wid.y * 32u; let n0 = wid.x * 32u;
   let tx = l3.x; let ty = l3.y;
-  var acc: array<vec4<${t}>, 4>;
+  ${ROWS.map((i) => `var acc${i} = vec4<${t}>();`).join(' ')}
   for (var k0 = 0u; k0 < K; k0 += 32u) {
     ${loadA(s.a, t)}
     ${loadB(s.b, t)}
     workgroupBarrier();
-    for (var k = 0u; k < 32u; k++) {
-      let b = Bs[k * 8u + tx];
-      let ar = ty * 128u + k;
-      acc[0] += As[ar] * b;
-      acc[1] += As[ar + 32u] * b;
-      acc[2] += As[ar + 64u] * b;
-      acc[3] += As[ar + 96u] * b;
+    for (var q = 0u; q < 8u; q++) {
+      let b0 = Bs[q * 32u + tx]; let b1 = Bs[q * 32u + 8u + tx];
+      let b2 = Bs[q * 32u + 16u + tx]; let b3 = Bs[q * 32u + 24u + tx];
+      ${ROWS.map(
+        (i) => `let a${i} = As[(ty * 4u + ${i}u) * 8u + q];
+      ${['x', 'y', 'z', 'w'].map((c, j) => mad(t, `a${i}.${c}`, `b${j}`, `acc${i}`)).join(' ')}`,
+      ).join('\n      ')}
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + ty * 4u + i;
-    if (m >= M) { break; }
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + tx * 4u + j;
-      if (n < N) { store(m, n, acc[i][j]); }
-    }
-  }
+  ${ROWS.map(
+    (i) => `if (m0 + ty * 4u + ${i}u < M) {
+    let m = m0 + ty * 4u + ${i}u;
+    for (var j = 0u; j < 4u; j++) { let n = n0 + tx * 4u + j; if (n < N) { store(m, n, acc${i}[j]); } }
+  }`,
+  ).join('\n  ')}
 }`;
 }
 
