@@ -1,7 +1,7 @@
 // Kernel microbenchmarks per family, side by side with tfjs-wasm. The families
 // and their ops come from the same manifests the dispatcher and the tests use.
 import { BINARY_F32, CONV_F32, GEMM_F32, REDUCE_F32, SOFTMAX_F32, UNARY_F32 } from '../dist/backends/wasm/manifests/index.js';
-import { measure, table } from './lib.mjs';
+import { measure, measurePair, table } from './lib.mjs';
 
 const ops = (entries) => entries.map((e) => e.op);
 
@@ -12,12 +12,21 @@ const ourTime = (wg, f) =>
       f();
     }),
   );
-const peerTime = (tf, f) =>
-  measure(() =>
-    tf.tidy(() => {
-      f();
-    }),
+/** Seconds per call of our f and of tfjs's g (null: only ours), their batches alternating. */
+const sideBySide = (wg, tf, f, g) => {
+  if (!g) return { ours: ourTime(wg, f), peer: null };
+  const [ours, peer] = measurePair(
+    () =>
+      wg.tidy(() => {
+        f();
+      }),
+    () =>
+      tf.tidy(() => {
+        g();
+      }),
   );
+  return { ours, peer };
+};
 
 export async function gemm(wg, tf) {
   const rows = [];
@@ -35,10 +44,14 @@ export async function gemm(wg, tf) {
     const b = wg.randn(tb ? [n, k] : [k, n]);
     const A = ta ? a.T : a;
     const B = tb ? b.T : b;
-    const ours = ourTime(wg, () => wg.matmul(A, B));
     const pa = tf.randomNormal(ta ? [k, m] : [m, k]);
     const pb = tf.randomNormal(tb ? [n, k] : [k, n]);
-    const peer = peerTime(tf, () => tf.matMul(pa, pb, ta, tb));
+    const { ours, peer } = sideBySide(
+      wg,
+      tf,
+      () => wg.matmul(A, B),
+      () => tf.matMul(pa, pb, ta, tb),
+    );
     wg.dispose([a, b, A, B]);
     tf.dispose([pa, pb]);
     rows.push({ problem: `${label} ${m}x${k} @ ${k}x${n}`, ours, peer, work: 2 * m * n * k, unit: 'GFLOP/s' });
@@ -69,12 +82,16 @@ export async function conv2d(wg, tf) {
     const y = wg.conv2d(x, w, opts);
     const [, , OH, OW] = y.shape;
     const flops = 2 * N * Co * OH * OW * (C / c.groups) * kh * kw;
-    const ours = ourTime(wg, () => wg.conv2d(x, w, opts));
     // tfjs works in NHWC; its layouts are made once, outside the timed loop.
     const tx = tf.randomNormal([N, H, W, C]);
     const tw = tf.randomNormal(c.groups === 1 ? [kh, kw, C, Co] : [kh, kw, C, 1]);
     const pad = c.padding === 0 ? 'valid' : 'same';
-    const peer = c.groups === 1 ? peerTime(tf, () => tf.conv2d(tx, tw, 1, pad)) : peerTime(tf, () => tf.depthwiseConv2d(tx, tw, 1, pad));
+    const { ours, peer } = sideBySide(
+      wg,
+      tf,
+      () => wg.conv2d(x, w, opts),
+      c.groups === 1 ? () => tf.conv2d(tx, tw, 1, pad) : () => tf.depthwiseConv2d(tx, tw, 1, pad),
+    );
     const dy = wg.randn(y.shape);
     const bwdIn = ourTime(wg, () => wg.convTranspose2d(dy, w, opts));
     const bwdW = ourTime(wg, () => wg.conv2dBackwardWeight(x, dy, c.w, opts));
@@ -112,24 +129,26 @@ export async function elementwise(wg, tf) {
     const ta = tf.randomUniform([n], 0.5, 1.5);
     const tb = tf.randomUniform([n], 0.5, 1.5);
     for (const op of n === 65536 ? ops(BINARY_F32) : ['add']) {
-      const ours = ourTime(wg, () => wg[op](a, b));
-      const peer = TF_BINARY[op] ? peerTime(tf, () => tf[TF_BINARY[op]](ta, tb)) : null;
-      rows.push({ problem: `${op} ${n}`, ours, peer, work: n, unit: 'Gelem/s' });
+      const t = sideBySide(wg, tf, () => wg[op](a, b), TF_BINARY[op] && (() => tf[TF_BINARY[op]](ta, tb)));
+      rows.push({ problem: `${op} ${n}`, ...t, work: n, unit: 'Gelem/s' });
     }
     if (n === 65536) {
       for (const op of ops(UNARY_F32).filter((o) => o !== 'copy')) {
-        const ours = ourTime(wg, () => wg[op](a, ...(UNARY_ARGS[op] ?? [])));
-        const peer = TF_UNARY[op] ? peerTime(tf, () => tf[TF_UNARY[op]](ta)) : null;
-        rows.push({ problem: `${op} ${n}`, ours, peer, work: n, unit: 'Gelem/s' });
+        const t = sideBySide(wg, tf, () => wg[op](a, ...(UNARY_ARGS[op] ?? [])), TF_UNARY[op] && (() => tf[TF_UNARY[op]](ta)));
+        rows.push({ problem: `${op} ${n}`, ...t, work: n, unit: 'Gelem/s' });
       }
       // Broadcasting: a [256, 256] plus a row [256].
       const m = a.reshape([256, 256]);
       const row = wg.rand([256]);
       const tm = tf.reshape(ta, [256, 256]);
       const trow = tf.randomUniform([256]);
-      const ours = ourTime(wg, () => m.add(row));
-      const peer = peerTime(tf, () => tf.add(tm, trow));
-      rows.push({ problem: 'add broadcast [256,256]+[256]', ours, peer, work: n, unit: 'Gelem/s' });
+      const t = sideBySide(
+        wg,
+        tf,
+        () => m.add(row),
+        () => tf.add(tm, trow),
+      );
+      rows.push({ problem: 'add broadcast [256,256]+[256]', ...t, work: n, unit: 'Gelem/s' });
       wg.dispose([m, row]);
       tf.dispose([tm, trow]);
     }
@@ -146,7 +165,17 @@ export async function reductions(wg, tf) {
     const a = wg.randn([n]);
     const ta = tf.randomNormal([n]);
     for (const op of ['sum', 'max', 'min']) {
-      rows.push({ problem: `${op} ${n}`, ours: ourTime(wg, () => wg[op](a)), peer: peerTime(tf, () => tf[op](ta)), work: n, unit: 'Gelem/s' });
+      rows.push({
+        problem: `${op} ${n}`,
+        ...sideBySide(
+          wg,
+          tf,
+          () => wg[op](a),
+          () => tf[op](ta),
+        ),
+        work: n,
+        unit: 'Gelem/s',
+      });
     }
     wg.dispose([a]);
     ta.dispose();
@@ -156,16 +185,24 @@ export async function reductions(wg, tf) {
   for (const axis of [0, 1]) {
     rows.push({
       problem: `sum [1024,1024] axis ${axis}`,
-      ours: ourTime(wg, () => wg.sum(m, axis)),
-      peer: peerTime(tf, () => tf.sum(tm, axis)),
+      ...sideBySide(
+        wg,
+        tf,
+        () => wg.sum(m, axis),
+        () => tf.sum(tm, axis),
+      ),
       work: 1 << 20,
       unit: 'Gelem/s',
     });
   }
   rows.push({
     problem: 'argmax [1024,1024] axis 1',
-    ours: ourTime(wg, () => wg.argmax(m, 1)),
-    peer: peerTime(tf, () => tf.argMax(tm, 1)),
+    ...sideBySide(
+      wg,
+      tf,
+      () => wg.argmax(m, 1),
+      () => tf.argMax(tm, 1),
+    ),
     work: 1 << 20,
     unit: 'Gelem/s',
   });
@@ -186,18 +223,36 @@ export async function softmax(wg, tf) {
     const x = wg.randn([r, c]);
     const tx = tf.randomNormal([r, c]);
     const work = r * c;
-    rows.push({ problem: `softmax [${r},${c}]`, ours: ourTime(wg, () => wg.softmax(x, -1)), peer: peerTime(tf, () => tf.softmax(tx)), work, unit: 'Gelem/s' });
+    rows.push({
+      problem: `softmax [${r},${c}]`,
+      ...sideBySide(
+        wg,
+        tf,
+        () => wg.softmax(x, -1),
+        () => tf.softmax(tx),
+      ),
+      work,
+      unit: 'Gelem/s',
+    });
     rows.push({
       problem: `logSoftmax [${r},${c}]`,
-      ours: ourTime(wg, () => wg.logSoftmax(x, -1)),
-      peer: peerTime(tf, () => tf.logSoftmax(tx)),
+      ...sideBySide(
+        wg,
+        tf,
+        () => wg.logSoftmax(x, -1),
+        () => tf.logSoftmax(tx),
+      ),
       work,
       unit: 'Gelem/s',
     });
     rows.push({
       problem: `logsumexp [${r},${c}]`,
-      ours: ourTime(wg, () => wg.logsumexp(x, -1)),
-      peer: peerTime(tf, () => tf.logSumExp(tx, -1)),
+      ...sideBySide(
+        wg,
+        tf,
+        () => wg.logsumexp(x, -1),
+        () => tf.logSumExp(tx, -1),
+      ),
       work,
       unit: 'Gelem/s',
     });

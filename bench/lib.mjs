@@ -24,6 +24,38 @@ export function measure(fn, { warmup = 0.15, batches = 7, batchTime = 0.03 } = {
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * Median seconds per call of fa and of fb, measured side by side: after a warm-up of
+ * both, their timed batches alternate (a, b, a, b, ...), so that a slow spell of a
+ * shared machine falls on both and leaves their ratio alone.
+ */
+export function measurePair(fa, fb, { warmup = 0.15, batches = 9, batchTime = 0.03 } = {}) {
+  const reps = (f) => {
+    const t0 = performance.now();
+    let n = 0;
+    while (n < 3 || performance.now() - t0 < warmup * 1000) {
+      f();
+      n++;
+    }
+    return Math.max(1, Math.round((batchTime * 1000) / Math.max((performance.now() - t0) / n, 1e-3)));
+  };
+  const ra = reps(fa);
+  const rb = reps(fb);
+  const ta = [];
+  const tb = [];
+  const batch = (f, r, out) => {
+    const t0 = performance.now();
+    for (let i = 0; i < r; i++) f();
+    out.push((performance.now() - t0) / r / 1000);
+  };
+  for (let b = 0; b < batches; b++) {
+    batch(fa, ra, ta);
+    batch(fb, rb, tb);
+  }
+  const median = (t) => t.sort((x, y) => x - y)[Math.floor(t.length / 2)];
+  return [median(ta), median(tb)];
+}
+
 let tfPromise = null;
 /** @tensorflow/tfjs-core on @tensorflow/tfjs-backend-wasm (XNNPACK; single-threaded in Node). */
 export function tfjs() {
