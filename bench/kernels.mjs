@@ -1,7 +1,7 @@
 // Kernel microbenchmarks per family, side by side with tfjs-wasm. The families
 // and their ops come from the same manifests the dispatcher and the tests use.
 import { BINARY_F32, CONV_F32, GEMM_F32, REDUCE_F32, SOFTMAX_F32, UNARY_F32 } from '../dist/backends/wasm/manifests/index.js';
-import { measure, measurePair, table } from './lib.mjs';
+import { measure, measureAlternating, measurePair, table } from './lib.mjs';
 
 const ops = (entries) => entries.map((e) => e.op);
 
@@ -15,7 +15,7 @@ const ourTime = (wg, f) =>
 /** Seconds per call of our f and of tfjs's g (null: only ours), their batches alternating. */
 const sideBySide = (wg, tf, f, g) => {
   if (!g) return { ours: ourTime(wg, f), peer: null };
-  const [ours, peer] = measurePair(
+  const [ours, peer, oursBest, peerBest] = measurePair(
     () =>
       wg.tidy(() => {
         f();
@@ -25,7 +25,7 @@ const sideBySide = (wg, tf, f, g) => {
         g();
       }),
   );
-  return { ours, peer };
+  return { ours, peer, oursBest, peerBest };
 };
 
 export async function gemm(wg, tf) {
@@ -46,7 +46,7 @@ export async function gemm(wg, tf) {
     const B = tb ? b.T : b;
     const pa = tf.randomNormal(ta ? [k, m] : [m, k]);
     const pb = tf.randomNormal(tb ? [n, k] : [k, n]);
-    const { ours, peer } = sideBySide(
+    const t = sideBySide(
       wg,
       tf,
       () => wg.matmul(A, B),
@@ -54,7 +54,7 @@ export async function gemm(wg, tf) {
     );
     wg.dispose([a, b, A, B]);
     tf.dispose([pa, pb]);
-    rows.push({ problem: `${label} ${m}x${k} @ ${k}x${n}`, ours, peer, work: 2 * m * n * k, unit: 'GFLOP/s' });
+    rows.push({ problem: `${label} ${m}x${k} @ ${k}x${n}`, ...t, work: 2 * m * n * k, unit: 'GFLOP/s' });
   };
   for (const [m, k, n] of shapes) run(m, k, n, false, false, 'A B');
   run(784, 64, 256, true, false, 'A^T B');
@@ -86,18 +86,21 @@ export async function conv2d(wg, tf) {
     const tx = tf.randomNormal([N, H, W, C]);
     const tw = tf.randomNormal(c.groups === 1 ? [kh, kw, C, Co] : [kh, kw, C, 1]);
     const pad = c.padding === 0 ? 'valid' : 'same';
-    const { ours, peer } = sideBySide(
-      wg,
-      tf,
-      () => wg.conv2d(x, w, opts),
-      c.groups === 1 ? () => tf.conv2d(tx, tw, 1, pad) : () => tf.depthwiseConv2d(tx, tw, 1, pad),
-    );
+    const t = sideBySide(wg, tf, () => wg.conv2d(x, w, opts), c.groups === 1 ? () => tf.conv2d(tx, tw, 1, pad) : () => tf.depthwiseConv2d(tx, tw, 1, pad));
     const dy = wg.randn(y.shape);
-    const bwdIn = ourTime(wg, () => wg.convTranspose2d(dy, w, opts));
-    const bwdW = ourTime(wg, () => wg.conv2dBackwardWeight(x, dy, c.w, opts));
-    rows.push({ problem: `${c.label} x[${c.x}] w[${c.w}]`, ours, peer, work: flops, unit: 'GFLOP/s' });
-    rows.push({ problem: '  backward input', ours: bwdIn, peer: null, work: flops, unit: 'GFLOP/s' });
-    rows.push({ problem: '  backward weight', ours: bwdW, peer: null, work: flops, unit: 'GFLOP/s' });
+    // The two backward convolutions timed alternating with the forward one, for their ratio to it.
+    const scoped = (f) => () =>
+      wg.tidy(() => {
+        f();
+      });
+    const [[fwd, bwdIn, bwdW]] = measureAlternating([
+      scoped(() => wg.conv2d(x, w, opts)),
+      scoped(() => wg.convTranspose2d(dy, w, opts)),
+      scoped(() => wg.conv2dBackwardWeight(x, dy, c.w, opts)),
+    ]);
+    rows.push({ problem: `${c.label} x[${c.x}] w[${c.w}]`, ...t, work: flops, unit: 'GFLOP/s' });
+    rows.push({ problem: `  backward input (${(bwdIn / fwd).toFixed(2)}x forward)`, ours: bwdIn, peer: null, work: flops, unit: 'GFLOP/s' });
+    rows.push({ problem: `  backward weight (${(bwdW / fwd).toFixed(2)}x forward)`, ours: bwdW, peer: null, work: flops, unit: 'GFLOP/s' });
     wg.dispose([x, w, y, dy]);
     tf.dispose([tx, tw]);
   }

@@ -27,10 +27,19 @@ export function measure(fn, { warmup = 0.15, batches = 7, batchTime = 0.03 } = {
 /**
  * Median seconds per call of fa and of fb, measured side by side: after a warm-up of
  * both, their timed batches alternate (a, b, a, b, ...), so that a slow spell of a
- * shared machine falls on both and leaves their ratio alone.
+ * shared machine falls on both and leaves their ratio alone. Then the fastest batch
+ * of each: on these virtual CPUs a busy neighbour on the same physical core slows
+ * every arithmetic-bound kernel for a while, and the fastest batches show the
+ * kernels without it.
  */
-export function measurePair(fa, fb, { warmup = 0.15, batches = 9, batchTime = 0.03 } = {}) {
-  const reps = (f) => {
+export function measurePair(fa, fb, opts) {
+  const [[ma, mb], [ba, bb]] = measureAlternating([fa, fb], opts);
+  return [ma, mb, ba, bb];
+}
+
+/** measurePair for any number of functions: [medians, fastest batches]. */
+export function measureAlternating(fns, { warmup = 0.15, batches = 9, batchTime = 0.03 } = {}) {
+  const reps = fns.map((f) => {
     const t0 = performance.now();
     let n = 0;
     while (n < 3 || performance.now() - t0 < warmup * 1000) {
@@ -38,22 +47,17 @@ export function measurePair(fa, fb, { warmup = 0.15, batches = 9, batchTime = 0.
       n++;
     }
     return Math.max(1, Math.round((batchTime * 1000) / Math.max((performance.now() - t0) / n, 1e-3)));
-  };
-  const ra = reps(fa);
-  const rb = reps(fb);
-  const ta = [];
-  const tb = [];
-  const batch = (f, r, out) => {
-    const t0 = performance.now();
-    for (let i = 0; i < r; i++) f();
-    out.push((performance.now() - t0) / r / 1000);
-  };
+  });
+  const times = fns.map(() => []);
   for (let b = 0; b < batches; b++) {
-    batch(fa, ra, ta);
-    batch(fb, rb, tb);
+    fns.forEach((f, i) => {
+      const t0 = performance.now();
+      for (let r = 0; r < reps[i]; r++) f();
+      times[i].push((performance.now() - t0) / reps[i] / 1000);
+    });
   }
-  const median = (t) => t.sort((x, y) => x - y)[Math.floor(t.length / 2)];
-  return [median(ta), median(tb)];
+  const median = (t) => [...t].sort((x, y) => x - y)[Math.floor(t.length / 2)];
+  return [times.map(median), times.map((t) => Math.min(...t))];
 }
 
 let tfPromise = null;
@@ -87,10 +91,16 @@ export function fmtTime(s) {
  * elements (Gelem/s) per call.
  */
 export function table(title, rows) {
-  const head = ['problem', 'wasmgrad', 'rate', 'tfjs-wasm', 'rate', 'speed-up'];
+  const best = rows.some((r) => r.peerBest);
+  const head = ['problem', 'wasmgrad', 'rate', 'tfjs-wasm', 'rate', 'speed-up', ...(best ? ['fastest batches: rates', 'speed-up'] : [])];
   const lines = rows.map((r) => {
     const rate = (s) => (s ? `${(r.work / s / 1e9).toFixed(2)} ${r.unit}` : '-');
-    return [r.problem, fmtTime(r.ours), rate(r.ours), r.peer ? fmtTime(r.peer) : '-', rate(r.peer), r.peer ? `${(r.peer / r.ours).toFixed(2)}x` : '-'];
+    const line = [r.problem, fmtTime(r.ours), rate(r.ours), r.peer ? fmtTime(r.peer) : '-', rate(r.peer), r.peer ? `${(r.peer / r.ours).toFixed(2)}x` : '-'];
+    if (best) {
+      const g = (s) => (r.work / s / 1e9).toFixed(2);
+      line.push(r.peerBest ? `${g(r.oursBest)} / ${g(r.peerBest)}` : '-', r.peerBest ? `${(r.peerBest / r.oursBest).toFixed(2)}x` : '-');
+    }
+    return line;
   });
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -102,7 +112,8 @@ export function table(title, rows) {
 
 export function header(info) {
   console.log(`wasmgrad benchmarks: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.arch}, wasm build '${info.variant}'`);
-  console.log('Median of 7 timed batches after warm-up; speed-up = tfjs time / wasmgrad time (higher is better for wasmgrad).');
+  console.log('Median of the timed batches after warm-up (against tfjs: 9 batches each, alternating with its); speed-up = tfjs time / wasmgrad time');
+  console.log('(higher is better for wasmgrad); "fastest batches" compares the fastest batch of each (wasmgrad / tfjs rates), free of a busy neighbour core.');
 }
 
 /** measure() for functions that return a promise (awaited one call at a time). */
