@@ -24,6 +24,24 @@ export function contiguousStrides(shape: Shape): number[] {
   return s;
 }
 
+/**
+ * Frozen copies of a shape and its contiguous strides, for a new tensor. The last few
+ * layouts are kept and handed out again (a training loop makes the same shapes over
+ * and over), because Object.freeze costs several times the copy.
+ */
+export function frozenContiguous(shape: Shape): [Shape, readonly number[]] {
+  for (let i = 0; i < LAYOUTS.length; i++) {
+    const e = LAYOUTS[i];
+    if (shapesEqual(e[0], shape)) return e;
+  }
+  const e: [Shape, readonly number[]] = [Object.freeze(shape.slice()), Object.freeze(contiguousStrides(shape))];
+  if (LAYOUTS.length < 16) LAYOUTS.push(e);
+  else LAYOUTS[nextLayout++ & 15] = e;
+  return e;
+}
+const LAYOUTS: [Shape, readonly number[]][] = [];
+let nextLayout = 0;
+
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -3,7 +3,7 @@
 // garbage collector found unreachable.
 import { arrayCtor, type DType, type TypedArray } from '../core/dtype.js';
 import { BackendError, WasmgradError } from '../core/errors.js';
-import { contiguousStrides, fmt, type Shape, sizeOf } from '../core/shape.js';
+import { fmt, frozenContiguous, type Shape, sizeOf } from '../core/shape.js';
 import { gatherStrided } from '../core/strided.js';
 import { type Backend, type BackendName, type CpuBackend, isCpuBackend, type Storage } from './backend.js';
 import { runKernel } from './registry.js';
@@ -68,7 +68,8 @@ class Engine {
   empty(shape: Shape, dtype: DType, backend: Backend = this.backend): Tensor {
     const size = sizeOf(shape);
     const storage = backend.allocate(dtype, size);
-    return this.makeTensor(storage, shape, contiguousStrides(shape), 0);
+    const [frozen, strides] = frozenContiguous(shape);
+    return this.makeTensor(storage, frozen, strides, 0);
   }
 
   /**

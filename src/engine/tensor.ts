@@ -46,8 +46,11 @@ export class Tensor {
   /** @internal Use the creation ops (`wg.tensor`, `wg.zeros`, ...). */
   constructor(storage: Storage, shape: Shape, strides: readonly number[], offset: number) {
     this.storage = storage;
-    this.shape = Object.freeze(shape.slice());
-    this.strides = Object.freeze(strides.slice());
+    // Shapes and strides are frozen copies; a view of another tensor (the tape's
+    // saved views, reshapes that keep the shape) reuses its frozen arrays, since
+    // Object.freeze costs several times the copy.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
+    this.strides = Object.isFrozen(strides) ? strides : Object.freeze(strides.slice());
     this.offset = offset;
     this.dtype = storage.dtype;
     let n = 1;
