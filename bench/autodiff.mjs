@@ -1,6 +1,6 @@
 // Autodiff benchmarks: the tape's recording cost per op, and forward+backward
 // against forward alone for an MLP 784-256-256-10 at batch 128.
-import { fmtTime, measure } from './lib.mjs';
+import { fmtTime, measureAlternating } from './lib.mjs';
 
 export async function autodiff(wg) {
   console.log('\n### autodiff\n');
@@ -13,9 +13,9 @@ export async function autodiff(wg) {
     return y;
   };
   // The op path is JavaScript; it needs a longer warm-up than a kernel before V8 has optimised it.
-  const warm = { warmup: 1.5 };
-  const plain = measure(() => wg.tidy(() => void wg.noGrad(chain)), warm);
-  const recorded = measure(() => wg.tidy(() => void chain()), warm);
+  const warm = { warmup: 1.5, batches: 15 };
+  // Timed in alternating batches, so that a slow spell of the machine falls on both.
+  const [[plain, recorded]] = measureAlternating([() => wg.tidy(() => void wg.noGrad(chain)), () => wg.tidy(() => void chain())], warm);
   const perOp = (recorded - plain) / 100;
   console.log(`| measure | value |\n|---|---|`);
   console.log(`| op on [16], not recorded | ${fmtTime(plain / 100)} per op |`);
@@ -35,15 +35,20 @@ export async function autodiff(wg) {
   const x = wg.randn([128, 784]);
   const y = wg.randint(0, 10, [128]);
   const forward = () => wg.crossEntropy(x.matmul(W1).add(b1).relu().matmul(W2).add(b2).relu().matmul(W3).add(b3), y);
-  const fwd = measure(() => wg.tidy(() => void wg.noGrad(forward)), warm);
-  const fwdRecorded = measure(() => wg.tidy(() => void forward()), warm);
-  const fwdBwd = measure(() => {
-    wg.tidy(() => forward().backward());
-    for (const q of params) {
-      q.grad?.dispose();
-      q.grad = null;
-    }
-  }, warm);
+  const [[fwd, fwdRecorded, fwdBwd]] = measureAlternating(
+    [
+      () => wg.tidy(() => void wg.noGrad(forward)),
+      () => wg.tidy(() => void forward()),
+      () => {
+        wg.tidy(() => forward().backward());
+        for (const q of params) {
+          q.grad?.dispose();
+          q.grad = null;
+        }
+      },
+    ],
+    warm,
+  );
   console.log(`| MLP 784-256-256-10 batch 128: forward | ${fmtTime(fwd)} |`);
   console.log(`| MLP forward, recorded | ${fmtTime(fwdRecorded)} |`);
   console.log(`| MLP forward + backward | ${fmtTime(fwdBwd)} |`);
