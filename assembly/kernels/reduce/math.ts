@@ -1,37 +1,9 @@
-// Private SIMD helpers of the reduce family: exp/log on four lanes, partial-width
-// loads and stores, horizontal reductions. Kept here (not shared with
-// kernels/elementwise) so that this folder builds on its own.
-import { madd4 } from "../common";
+// Private SIMD helpers of the reduce family: log on four lanes, partial-width loads
+// and stores, horizontal reductions (exp of non-positive lanes lives in ../common,
+// shared with the elementwise sigmoid).
+import { madd4, expNeg4 } from "../common";
+export { expNeg4 };
 
-/**
- * exp on four lanes for x <= 0 (or NaN), which is all softmax needs: x - max.
- * Degree-5 minimax polynomial on [-ln2/2, ln2/2] after a two-part ln2 range
- * reduction (the coefficients of XNNPACK's rr2-p5 softmax kernels): at most
- * 2.3 ulps off exp over [-87.3, 0] (checked against Math.exp in a scan of 4M points).
- * Results below 2^-126 (x < -87.34) flush to 0, so exp(-inf) = 0; exp(NaN) = NaN.
- * 20 instructions (13 with FMA), about half of a full-range exp: no clamping and
- * a single scale, because for x <= 0 the exponent n + 127 stays in [1, 127].
- */
-@inline export function expNeg4(x: v128): v128 {
-  // n = round(x / ln2) with the 1.5 * 2^23 + 127 trick: t's low mantissa bits hold
-  // n + 127, so shifting them left by 23 gives 2^n without a float->int conversion.
-  const magic = f32x4.splat(12583039.0);
-  const t = madd4(x, f32x4.splat(1.44269504088896341), magic);
-  const scale = i32x4.shl(t, 23);
-  const n = f32x4.sub(t, magic);
-  // r = x - n ln2 in two parts (Cody-Waite); n * 0.693359375 is exact.
-  let r = madd4(n, f32x4.splat(-0.693359375), x);
-  r = madd4(n, f32x4.splat(2.12194440e-4), r);
-  let p = madd4(f32x4.splat(0.008289290592074394), r, f32x4.splat(0.04189782217144966));
-  p = madd4(p, r, f32x4.splat(0.16667652130126953));
-  p = madd4(p, r, f32x4.splat(0.4999915063381195));
-  p = madd4(p, r, f32x4.splat(0.9999997019767761));
-  // exp(x) = 2^n (1 + r p(r)) = s + (r s) p
-  const y = madd4(f32x4.mul(r, scale), p, scale);
-  // Below the cutoff t and the scale are garbage (-inf gives NaN): force 0. A NaN x
-  // fails the compare and keeps its NaN.
-  return v128.andnot(y, f32x4.lt(x, f32x4.splat(-87.33654475)));
-}
 
 /**
  * Natural log on four lanes, Cephes logf style (a few ulps for normal inputs).
