@@ -27,7 +27,7 @@ export function hasKernel(backend: BackendName, name: string): boolean {
 
 export function getKernel(backend: BackendName, name: string): KernelFn {
   const k = kernels.get(`${backend}/${name}`);
-  if (!k) throw new BackendError(`kernel '${name}' is not implemented on the ${backend} backend`);
+  if (!k) throw new BackendError(`the ${backend} backend has no kernel '${name}'`);
   return k;
 }
 
