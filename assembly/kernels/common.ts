@@ -27,6 +27,13 @@
  * a single scale, because for x <= 0 the exponent n + 127 stays in [1, 127].
  */
 @inline export function expNeg4(x: v128): v128 {
+  // Below the cutoff t and the scale are garbage (-inf gives NaN): force 0. A NaN x
+  // fails the compare and keeps its NaN.
+  return v128.andnot(expNegInRange4(x), f32x4.lt(x, f32x4.splat(-87.33654475)));
+}
+
+/** expNeg4 for lanes known to lie in [-87.3, 0] (or NaN): no cutoff mask. */
+@inline export function expNegInRange4(x: v128): v128 {
   // n = round(x / ln2) with the 1.5 * 2^23 + 127 trick: t's low mantissa bits hold
   // n + 127, so shifting them left by 23 gives 2^n without a float->int conversion.
   const magic = f32x4.splat(12583039.0);
@@ -41,8 +48,5 @@
   p = madd4(p, r, f32x4.splat(0.4999915063381195));
   p = madd4(p, r, f32x4.splat(0.9999997019767761));
   // exp(x) = 2^n (1 + r p(r)) = s + (r s) p
-  const y = madd4(f32x4.mul(r, scale), p, scale);
-  // Below the cutoff t and the scale are garbage (-inf gives NaN): force 0. A NaN x
-  // fails the compare and keeps its NaN.
-  return v128.andnot(y, f32x4.lt(x, f32x4.splat(-87.33654475)));
+  return madd4(f32x4.mul(r, scale), p, scale);
 }

@@ -4,7 +4,7 @@
 // gelu) skip work that no lane needs. Coefficients are Cephes' (exp, log, erf near
 // 0) or fitted here (the erfc tail); the tests and the sweeps reported with the
 // kernels check them against float64.
-import { madd4, expNeg4 } from "../common";
+import { madd4, expNegInRange4 } from "../common";
 
 @inline export function k4(c: f32): v128 { return f32x4.splat(c); }
 @inline export function ki4(c: i32): v128 { return i32x4.splat(c); }
@@ -145,7 +145,7 @@ const SQRTHF: f32 = 0.707106781186547524;
   // z = -|x| <= 0 takes the short exp of non-positive lanes, which flushes below
   // -87.3; a vector with such a lane (a subnormal sigmoid) takes the full exp4.
   const z = v128.or(x, ki4(0x80000000));
-  const e = v128.any_true(f32x4.lt(z, k4(-87.0))) ? exp4(z) : expNeg4(z);
+  const e = v128.any_true(f32x4.lt(z, k4(-87.0))) ? exp4(z) : expNegInRange4(z);
   const num = sel4(e, k4(1.0), f32x4.lt(x, k4(0.0)));
   return f32x4.div(num, f32x4.add(e, k4(1.0)));
 }
