@@ -4,6 +4,7 @@
 // gather, where) with .grad read back through await data().
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GRAD_CASES, makeInputs } from '../grad/cases.js';
+import { throughLayers, throughLayersInputs, throughLayersReference, W_SHAPE, X_SHAPE } from '../grad/through-layers.js';
 import { readAll, setupWebGpu } from '../helpers/async.js';
 import { expectClose, on, rng, uniform, wg } from '../helpers/index.js';
 
@@ -62,40 +63,14 @@ describe('gradients on webgpu (float32) against js (float64)', () => {
 
 describe('autograd on webgpu', () => {
   it('gradients flow through concat, slice, gather, where, conv2d and pooling', async () => {
-    const index = () =>
-      wg.tensor(
-        [
-          [0, 13],
-          [4, 2],
-          [8, 8],
-        ],
-        { dtype: 'int32' },
-      );
-    const f = (a: wg.Tensor, b: wg.Tensor) => {
-      const y = wg.conv2d(a, b, { padding: 1 }).relu();
-      const p = wg.maxPool2d(y, { kernelSize: 2 }).add(wg.avgPool2d(y, { kernelSize: 2 }));
-      const flat = p.reshape([3, 9]);
-      const cat = wg.concat([flat, flat.slice([0, 2], [3, 7])], 1);
-      const g = cat.gather(1, index());
-      return wg.where(g.gt(0), g, g.mul(0.1)).sum();
-    };
     wg.seed(2);
-    const xv = uniform(rng(2), 72, -2, 2);
-    const wv = uniform(rng(3), 54, -1, 1);
-    const [x, w] = on('webgpu', () => [wg.tensor(xv, { shape: [1, 2, 6, 6], requiresGrad: true }), wg.tensor(wv, { shape: [3, 2, 3, 3], requiresGrad: true })]);
-    on('webgpu', () => wg.tidy(() => f(x, w).backward()));
+    const { xv, wv } = throughLayersInputs();
+    const [x, w] = on('webgpu', () => [wg.tensor(xv, { shape: X_SHAPE, requiresGrad: true }), wg.tensor(wv, { shape: W_SHAPE, requiresGrad: true })]);
+    on('webgpu', () => wg.tidy(() => throughLayers(x, w).backward()));
     expect([x.device, w.device, x.grad!.device, w.grad!.device]).toEqual(['webgpu', 'webgpu', 'webgpu', 'webgpu']);
     expect(() => x.grad!.dataSync()).toThrow(/await t.data\(\)/);
     const [gx, gw] = await readAll([x.grad!, w.grad!]);
-    const ref = on('js', () =>
-      wg.tidy(() => {
-        const x64 = wg.tensor(xv, { shape: [1, 2, 6, 6], dtype: 'float64' });
-        const w64 = wg.tensor(wv, { shape: [3, 2, 3, 3], dtype: 'float64' });
-        return wg
-          .grads(f)(x64, w64)
-          .map((t) => Array.from(t.dataSync()));
-      }),
-    );
+    const ref = throughLayersReference(xv, wv);
     expectClose(gx.data, ref[0], { rtol: 1e-4, atol: 1e-5 });
     expectClose(gw.data, ref[1], { rtol: 1e-4, atol: 1e-5 });
     x.dispose();

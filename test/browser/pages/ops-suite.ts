@@ -5,6 +5,7 @@
 // (served as plain ES modules, one instance shared with the page), and
 // 'vitest' becomes ./expect-shim.ts.
 import { GRAD_CASES, makeInputs } from '../../grad/cases.js';
+import { throughLayers, throughLayersInputs, throughLayersReference, W_SHAPE, X_SHAPE } from '../../grad/through-layers.js';
 import { compareAsyncOn, readAll } from '../../helpers/async.js';
 import { type CaseGroup, type Compare, compareOn, group } from '../../helpers/cases.js';
 import { expectClose, on, rng, uniform, wg } from '../../helpers/index.js';
@@ -68,41 +69,12 @@ function gradGroups(backend: Backend): CaseGroup[] {
   );
   cases.push(
     group('backward through conv2d, pooling, concat, slice, gather and where', async () => {
-      const index = () =>
-        wg.tensor(
-          [
-            [0, 13],
-            [4, 2],
-            [8, 8],
-          ],
-          { dtype: 'int32' },
-        );
-      const f = (a: wg.Tensor, b: wg.Tensor) => {
-        const y = wg.conv2d(a, b, { padding: 1 }).relu();
-        const p = wg.maxPool2d(y, { kernelSize: 2 }).add(wg.avgPool2d(y, { kernelSize: 2 }));
-        const flat = p.reshape([3, 9]);
-        const cat = wg.concat([flat, flat.slice([0, 2], [3, 7])], 1);
-        const g = cat.gather(1, index());
-        return wg.where(g.gt(0), g, g.mul(0.1)).sum();
-      };
-      const xv = uniform(rng(2), 72, -2, 2);
-      const wv = uniform(rng(3), 54, -1, 1);
-      const [x, w] = on(backend, () => [
-        wg.tensor(xv, { shape: [1, 2, 6, 6], requiresGrad: true }),
-        wg.tensor(wv, { shape: [3, 2, 3, 3], requiresGrad: true }),
-      ]);
-      on(backend, () => wg.tidy(() => f(x, w).backward()));
+      const { xv, wv } = throughLayersInputs();
+      const [x, w] = on(backend, () => [wg.tensor(xv, { shape: X_SHAPE, requiresGrad: true }), wg.tensor(wv, { shape: W_SHAPE, requiresGrad: true })]);
+      on(backend, () => wg.tidy(() => throughLayers(x, w).backward()));
       const [gx, gw] = await readAll([x.grad!, w.grad!]);
       if (gx.device !== backend) throw new Error(`the gradient is on ${gx.device}`);
-      const ref = on('js', () =>
-        wg.tidy(() => {
-          const x64 = wg.tensor(xv, { shape: [1, 2, 6, 6], dtype: 'float64' });
-          const w64 = wg.tensor(wv, { shape: [3, 2, 3, 3], dtype: 'float64' });
-          return wg
-            .grads(f)(x64, w64)
-            .map((t) => Array.from(t.dataSync()));
-        }),
-      );
+      const ref = throughLayersReference(xv, wv);
       expectClose(gx.data, ref[0], { rtol: 1e-4, atol: 1e-5 }, 'x.grad');
       expectClose(gw.data, ref[1], { rtol: 1e-4, atol: 1e-5 }, 'w.grad');
       wg.dispose([x, w]);
