@@ -6,22 +6,7 @@ import * as wg from '../dist/index.js';
 
 /** Median seconds per call of fn, after warming up (V8 tiers WASM up only when code is hot). */
 export function measure(fn, { warmup = 0.15, batches = 7, batchTime = 0.03 } = {}) {
-  let t0 = performance.now();
-  let n = 0;
-  while (n < 3 || performance.now() - t0 < warmup * 1000) {
-    fn();
-    n++;
-  }
-  const one = (performance.now() - t0) / n;
-  const reps = Math.max(1, Math.round((batchTime * 1000) / Math.max(one, 1e-3)));
-  const times = [];
-  for (let b = 0; b < batches; b++) {
-    t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    times.push((performance.now() - t0) / reps / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return measureAlternating([fn], { warmup, batches, batchTime })[0][0];
 }
 
 /**

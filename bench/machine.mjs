@@ -82,6 +82,15 @@ async function alternate(wg, a, b, rounds = 3) {
   return runs.map(median);
 }
 
+/** A table of two suite() results side by side: times, rates, and a's time over b's. */
+function compare(title, [na, nb, ratio], a, b) {
+  rows(
+    title,
+    ['problem', na, 'rate', nb, 'rate', ratio],
+    Object.keys(a.out).map((k) => [k, fmtTime(a.out[k].s), rate(a.out[k]), fmtTime(b.out[k].s), rate(b.out[k]), `${(a.out[k].s / b.out[k].s).toFixed(2)}x`]),
+  );
+}
+
 const rate = (r) => `${(r.work / r.s / 1e9).toFixed(2)} ${r.unit}`;
 
 /** The relaxed-SIMD build (FMA) against the plain SIMD build, one thread each. */
@@ -92,18 +101,7 @@ export async function variants(wg) {
     return;
   }
   const [simd, relaxed] = await alternate(wg, { variant: 'simd' }, { variant: 'relaxed' });
-  rows(
-    'relaxed SIMD (FMA) against plain SIMD, one thread',
-    ['problem', 'simd', 'rate', 'relaxed', 'rate', 'gain'],
-    Object.keys(simd.out).map((k) => [
-      k,
-      fmtTime(simd.out[k].s),
-      rate(simd.out[k]),
-      fmtTime(relaxed.out[k].s),
-      rate(relaxed.out[k]),
-      `${(simd.out[k].s / relaxed.out[k].s).toFixed(2)}x`,
-    ]),
-  );
+  compare('relaxed SIMD (FMA) against plain SIMD, one thread', ['simd', 'relaxed', 'gain'], simd, relaxed);
   await wg.init(BASE);
 }
 
@@ -127,18 +125,7 @@ export async function threads(wg) {
   await wg.init({ ...BASE, threads: 2 });
   const same = check().every((v, i) => Object.is(v, ref[i]));
   const [one, two] = await alternate(wg, { threads: 1 }, { threads: 2 });
-  rows(
-    'two threads against one (plain SIMD)',
-    ['problem', '1 thread', 'rate', '2 threads', 'rate', 'speed-up'],
-    Object.keys(one.out).map((k) => [
-      k,
-      fmtTime(one.out[k].s),
-      rate(one.out[k]),
-      fmtTime(two.out[k].s),
-      rate(two.out[k]),
-      `${(one.out[k].s / two.out[k].s).toFixed(2)}x`,
-    ]),
-  );
+  compare('two threads against one (plain SIMD)', ['1 thread', '2 threads', 'speed-up'], one, two);
   console.log(`\nresults with 2 threads bitwise equal to 1 thread (GEMM, conv2d): ${same}`);
   await wg.init(BASE);
 }
