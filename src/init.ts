@@ -49,8 +49,9 @@ export interface BackendInfo {
   auto: { gpu: boolean; threshold: number } | null;
 }
 
-// Measured with bench/webgpu.mjs on an NVIDIA H100 (bench/results/): the GPU
-// overtakes WASM from a 128x128 GEMM and a 4x16x16x16 conv2d, both 16384 elements.
+// Measured with bench/webgpu.mjs on an NVIDIA H100 (bench/results/h100-webgpu-vs-wasm-*):
+// the GPU overtakes WASM (16 threads in the latest run) from a 128x128 GEMM and a 4x16x16x16
+// conv2d, both 16384 elements.
 export const DEFAULT_AUTO_THRESHOLD = 16384;
 
 let info: BackendInfo | null = null;

@@ -26,12 +26,12 @@ export const REDUCE: GpuKernelEntry[] = [
   e('logsumexp', 'f32-logsumexp-row128|thread-webgpu'),
 ];
 
-export const GEMM: GpuKernelEntry[] = [e('matmul', 'f32|i32-gemm-32x32-4x4-vec4-bias-relu-batched-webgpu')];
+export const GEMM: GpuKernelEntry[] = [e('matmul', 'f32|i32-gemm-128x128-8x8|64x64-4x4|32x32-4x4-vec4-bias-relu-batched-webgpu')];
 
 export const CONV: GpuKernelEntry[] = [
-  e('conv2d', 'f32-conv2d-nchw-implicit-gemm-32x32-4x4-webgpu'),
-  e('conv2dBackwardInput', 'f32-conv2d-nchw-backward-input-implicit-gemm-32x32-4x4-webgpu'),
-  e('conv2dBackwardWeight', 'f32-conv2d-nchw-backward-weight-implicit-gemm-32x32-4x4-webgpu'),
+  e('conv2d', 'f32-conv2d-nchw-implicit-gemm-128x128|64x64|32x32-webgpu'),
+  e('conv2dBackwardInput', 'f32-conv2d-nchw-backward-input-implicit-gemm-128x128|64x64|32x32-webgpu'),
+  e('conv2dBackwardWeight', 'f32-conv2d-nchw-backward-weight-implicit-gemm-128x128|64x64|32x32-webgpu'),
 ];
 
 export const POOL: GpuKernelEntry[] = [

@@ -12,7 +12,8 @@ import type { Tensor } from '../../../engine/tensor.js';
 import { type ConvGeom, convGeom } from '../../js/kernels/conv.js';
 import { buf, type WebGpuBackend } from '../backend.js';
 import { Params, PRELUDE, type WgslType, wgslType } from '../wgsl.js';
-import { type BLoad, gemmChunks, gemmSource } from './gemm.js';
+import type { BLoad } from './gemm.js';
+import { planGemm } from './gemm-large.js';
 
 /** Geometry as private i32s, read once per workgroup (slots after the GEMM's four). */
 const GEOM = ['Nb', 'C', 'H', 'W', 'Cout', 'kH', 'kW', 'OH', 'OW', 'sH', 'sW', 'pH', 'pW', 'dH', 'dW', 'cinG', 'coutG', 'off0', 'off1', 'off2', 'off3'];
@@ -40,12 +41,13 @@ function runConv(be: WebGpuBackend, kind: string, ins: Tensor[], out: Tensor, g:
   const offs = [...ins.map((x) => x.offset), out.offset];
   while (offs.length < 4) offs.push(0);
   const [M, N, K] = dims;
-  for (const chunk of gemmChunks(M, N, g.groups)) {
+  const plan = planGemm(M, N, g.groups, { t, decls: decls.replace(/\bT\b/g, t), a: 'scalar', b }, PRELUDE);
+  for (const chunk of plan.chunks) {
     const params = geomParams(g, M, N, K, offs);
     params[3] = chunk.first;
     be.run({
-      key: `conv|${kind}|${t}|${b}|${ins.length}`,
-      code: (u) => gemmSource({ t, decls: decls.replace(/\bT\b/g, t), a: 'scalar', b }, u, PRELUDE),
+      key: `conv|${kind}|${t}|${b}|${ins.length}|${plan.key}`,
+      code: plan.code,
       reads: ins.map(buf),
       writes: [buf(out)],
       params,

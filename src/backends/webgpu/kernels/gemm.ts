@@ -1,4 +1,5 @@
-// The tiled GEMM every product runs on (matmul and the three convolutions):
+// The tiled GEMM for small and medium products (matmul and the three
+// convolutions; large ones run on gemm-large.ts, chosen by chooseTile there):
 // 8x8 threads per workgroup, each computing a 4x4 block, so a workgroup owns a
 // 32x32 tile of C; A and B go through workgroup memory 32 deep in K, with vec4
 // loads where the operand is contiguous and aligned (as tfjs-backend-webgpu's

@@ -9,7 +9,8 @@ import { type Attrs, registerKernel } from '../../../engine/registry.js';
 import type { Tensor } from '../../../engine/tensor.js';
 import { buf, type WebGpuBackend } from '../backend.js';
 import { Params, PRELUDE, stridedOffsets, wgslType } from '../wgsl.js';
-import { type ALoad, type BLoad, gemmChunks, gemmSource } from './gemm.js';
+import type { ALoad, BLoad } from './gemm.js';
+import { planGemm } from './gemm-large.js';
 
 const aligned = (...vs: number[]) => vs.every((v) => v % 4 === 0);
 
@@ -77,12 +78,13 @@ fn store(m: u32, n: u32, v: ${t}) {
   ${act === 'relu' ? `if (s < ${t}(0)) { s = ${t}(0); }` : ''}
   Y[yB + i32(m) * yrs + i32(n) * ycs] = s;
 }`;
-  const key = `matmul|${t}|${aKind}|${bKind}|b${nb}|${bias ? 'bias' : ''}|${act}`;
+  const plan = planGemm(M, N, batches, { t, decls, a: aKind, b: bKind }, PRELUDE);
+  const key = `matmul|${t}|${aKind}|${bKind}|b${nb}|${bias ? 'bias' : ''}|${act}|${plan.key}`;
   const reads = bias ? [buf(a), buf(bm), buf(bias)] : [buf(a), buf(bm)];
-  for (const chunk of gemmChunks(M, N, batches)) {
+  for (const chunk of plan.chunks) {
     const params = p.build();
     params[3] = chunk.first;
-    be.run({ key, code: (u) => gemmSource({ t, decls, a: aKind, b: bKind }, u, PRELUDE), reads, writes: [buf(y)], params, workgroups: chunk.groups });
+    be.run({ key, code: plan.code, reads, writes: [buf(y)], params, workgroups: chunk.groups });
   }
 }
 
