@@ -1,10 +1,14 @@
 // GEMM on WebGPU: wasmgrad against TensorFlow.js's WebGPU backend, same
 // adapter, same process. Each library runs k matmuls back to back and then
-// reads the last result (the read is amortised over k).
+// reads one element of the last result, which waits for the GPU to finish
+// them all without timing the copy of a whole result back to the CPU (64 MB at
+// 4096^2, which cost more than the product itself).
 //
-//   node bench/webgpu-peer.mjs [--max N]    (needs @tensorflow/tfjs-core and
-//                                             @tensorflow/tfjs-backend-webgpu installed)
+//   node bench/webgpu-peer.mjs [--max N] [--tilings]
+//     --tilings  also times every GEMM tiling of wasmgrad's on each size
+//   (needs @tensorflow/tfjs-core and @tensorflow/tfjs-backend-webgpu installed)
 import { pathToFileURL } from 'node:url';
+import { gemmTiling } from '../dist/backends/webgpu/kernels/gemm-large.js';
 import * as wg from '../dist/index.js';
 import { fmtTime } from './lib.mjs';
 
@@ -18,13 +22,13 @@ async function gpuEntry() {
   return gpu;
 }
 
-/** Median seconds per op over 5 runs of k ops followed by one read of the last output. */
-async function time(runK) {
+/** Median seconds per op over 5 runs of k ops followed by one read from the last output. */
+async function time(runK, budget = 0.5) {
   await runK(2);
   let t0 = performance.now();
   await runK(1);
   const one = (performance.now() - t0) / 1000;
-  const k = Math.max(2, Math.min(100, Math.round(0.5 / Math.max(one, 1e-4))));
+  const k = Math.max(2, Math.min(100, Math.round(budget / Math.max(one, 1e-4))));
   const times = [];
   for (let r = 0; r < 5; r++) {
     t0 = performance.now();
@@ -35,7 +39,40 @@ async function time(runK) {
   return times[2];
 }
 
-export async function webgpuPeer({ max = 4096 } = {}) {
+/** One wasmgrad matmul timing: k products, then one element of the last read back. */
+function oursK(a, b) {
+  return async (k) => {
+    let y = null;
+    for (let i = 0; i < k; i++) {
+      y?.dispose();
+      y = wg.matmul(a, b);
+    }
+    const corner = y.slice([0, 0], [1, 1]);
+    await corner.data();
+    wg.dispose([corner, y]);
+  };
+}
+
+const TILINGS = [
+  ['32x32', 'small'],
+  ['64x64/16', { rm: 1, rn: 1, bk: 16 }],
+  ['128x64/16', { rm: 2, rn: 1, bk: 16 }],
+  ['64x128/16', { rm: 1, rn: 2, bk: 16 }],
+  ['128x128/16', { rm: 2, rn: 2, bk: 16 }],
+  ['128x128/8', { rm: 2, rn: 2, bk: 8 }],
+  ['128x128/16u', { rm: 2, rn: 2, bk: 16, unroll: true }],
+  ['128x128/8u', { rm: 2, rn: 2, bk: 8, unroll: true }],
+];
+
+function table(head, rows) {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (c) => `| ${c.map((s, i) => s.padEnd(w[i])).join(' | ')} |`;
+  console.log(fmt(head));
+  console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
+  for (const r of rows) console.log(fmt(r));
+}
+
+export async function webgpuPeer({ max = 4096, tilings = false } = {}) {
   const gpu = await gpuEntry();
   const info = await wg.init({ backend: 'webgpu', gpu });
   const tf = await import('@tensorflow/tfjs-core');
@@ -44,29 +81,40 @@ export async function webgpuPeer({ max = 4096 } = {}) {
   await tf.ready();
   console.log(`GEMM on WebGPU, wasmgrad vs tfjs-backend-webgpu: Node ${process.version}, adapter '${info.adapter}'`);
   const rows = [];
+  const tilingRows = [];
   for (const n of [256, 512, 1024, 2048, 4096].filter((s) => s <= max)) {
     const a = wg.randn([n, n]);
     const b = wg.randn([n, n]);
-    const ours = await time(async (k) => {
-      let y = null;
-      for (let i = 0; i < k; i++) {
-        y?.dispose();
-        y = wg.matmul(a, b);
-      }
-      await y.data();
-      y.dispose();
-    });
     const ta = tf.randomNormal([n, n]);
     const tb = tf.randomNormal([n, n]);
-    const peer = await time(async (k) => {
+    const peerK = async (k) => {
       let y = null;
       for (let i = 0; i < k; i++) {
         y?.dispose();
         y = tf.matMul(ta, tb);
       }
-      await y.data();
-      y.dispose();
-    });
+      const corner = tf.slice(y, [0, 0], [1, 1]);
+      await corner.data();
+      tf.dispose([corner, y]);
+    };
+    // Three alternating rounds, the median of each side's rounds.
+    const oursT = [];
+    const peerT = [];
+    for (let round = 0; round < 3; round++) {
+      oursT.push(await time(oursK(a, b)));
+      peerT.push(await time(peerK));
+    }
+    const ours = oursT.sort((x, y) => x - y)[1];
+    const peer = peerT.sort((x, y) => x - y)[1];
+    if (tilings) {
+      const rates = [];
+      for (const [, tile] of TILINGS) {
+        gemmTiling.force = tile;
+        rates.push((2 * n ** 3) / (await time(oursK(a, b), 0.25)) / 1e9);
+      }
+      gemmTiling.force = null;
+      tilingRows.push([`${n}^3`, ...rates.map((r) => r.toFixed(0))]);
+    }
     wg.dispose([a, b]);
     tf.dispose([ta, tb]);
     const flops = 2 * n ** 3;
@@ -79,16 +127,15 @@ export async function webgpuPeer({ max = 4096 } = {}) {
       `${(peer / ours).toFixed(2)}x`,
     ]);
   }
-  const head = ['GEMM', 'wasmgrad', 'rate', 'tfjs-webgpu', 'rate', 'speed-up'];
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (c) => `| ${c.map((s, i) => s.padEnd(w[i])).join(' | ')} |`;
-  console.log(fmt(head));
-  console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
-  for (const r of rows) console.log(fmt(r));
+  table(['GEMM', 'wasmgrad', 'rate', 'tfjs-webgpu', 'rate', 'speed-up'], rows);
+  if (tilings) {
+    console.log(`\nwasmgrad's GEMM tilings (GFLOP/s; tile M x N / K slab, u: unrolled; 'auto' picks by size):`);
+    table(['GEMM', ...TILINGS.map(([name]) => name)], tilingRows);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const at = process.argv.indexOf('--max');
-  await webgpuPeer({ max: at >= 0 ? Number(process.argv[at + 1]) : 4096 });
+  await webgpuPeer({ max: at >= 0 ? Number(process.argv[at + 1]) : 4096, tilings: process.argv.includes('--tilings') });
   process.exit(0);
 }

@@ -25,17 +25,24 @@ async function gpuEntry() {
   return create([]);
 }
 
-/** Median seconds per GPU op: `reps` ops recorded, then one wait for the queue. */
+/**
+ * Median seconds per GPU op: `reps` ops recorded, then one wait for the queue.
+ * Each output is disposed before the next op, as a training step's
+ * intermediates are, so its buffer is reused rather than a new one created
+ * (and zeroed) per op.
+ */
 async function gpuTime(fn, gpu) {
   const once = async (reps) => {
     const t0 = performance.now();
-    wg.tidy(() => {
-      for (let i = 0; i < reps; i++) fn();
-    });
+    for (let i = 0; i < reps; i++) wg.tidy(fn).dispose();
     await gpu.finish();
     return (performance.now() - t0) / 1000 / reps;
   };
   await once(2); // pipelines compiled, buffers pooled
+  // The GPU idled through the WASM timing and clocks down when idle: keep it
+  // busy for a quarter of a second before timing, as a training loop would.
+  const warm = performance.now();
+  while (performance.now() - warm < 250) await once(4);
   const one = await once(1);
   const reps = Math.max(1, Math.min(200, Math.round(0.05 / Math.max(one, 1e-5))));
   const times = [];
