@@ -87,12 +87,30 @@ export function table(title, rows) {
     }
     return line;
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(`\n### ${title}\n`);
+  printTable(head, lines);
+}
+
+/** Prints a Markdown table, its columns padded to their widest cell. */
+export function printTable(head, lines) {
+  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => String(c).padEnd(w[i])).join(' | ')} |`;
   console.log(fmt(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
+}
+
+/**
+ * The WebGPU entry point: navigator.gpu in a browser, else a Node GPU from the
+ * `webgpu` package (Dawn), also set as navigator.gpu, where tfjs-backend-webgpu looks.
+ */
+export async function webgpuEntry() {
+  if (globalThis.navigator?.gpu) return globalThis.navigator.gpu;
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  const gpu = create([]);
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  return gpu;
 }
 
 export function header(info) {

@@ -2,17 +2,13 @@
 // start-up, the relaxed-SIMD build against the plain one, two threads against
 // one, memory bandwidth (elementwise ops against a TypedArray copy) and the
 // accuracy of float32 sums.
-import { fmtTime, measure, measurePair } from './lib.mjs';
+import { fmtTime, measure, measurePair, printTable } from './lib.mjs';
 
 const BASE = { backend: 'wasm', variant: 'simd', threads: 1 };
 
 function rows(title, head, lines) {
   console.log(`\n### ${title}\n`);
-  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const fmt = (c) => `| ${c.map((s, i) => String(s).padEnd(w[i])).join(' | ')} |`;
-  console.log(fmt(head));
-  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-  for (const l of lines) console.log(fmt(l));
+  printTable(head, lines);
 }
 
 /** Start-up in fresh Node processes: importing the package, and await wg.init() (which warms every kernel). */

@@ -10,17 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { gemmTiling } from '../dist/backends/webgpu/kernels/gemm-large.js';
 import * as wg from '../dist/index.js';
-import { fmtTime } from './lib.mjs';
-
-async function gpuEntry() {
-  if (globalThis.navigator?.gpu) return globalThis.navigator.gpu;
-  const { create, globals } = await import('webgpu');
-  Object.assign(globalThis, globals);
-  const gpu = create([]);
-  // tfjs-backend-webgpu looks for navigator.gpu.
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-  return gpu;
-}
+import { fmtTime, printTable, webgpuEntry } from './lib.mjs';
 
 /** Median seconds per op over 5 runs of k ops followed by one read from the last output. */
 async function time(runK, budget = 0.5) {
@@ -64,16 +54,8 @@ const TILINGS = [
   ['128x128/8u', { rm: 2, rn: 2, bk: 8, unroll: true }],
 ];
 
-function table(head, rows) {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (c) => `| ${c.map((s, i) => s.padEnd(w[i])).join(' | ')} |`;
-  console.log(fmt(head));
-  console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
-  for (const r of rows) console.log(fmt(r));
-}
-
 export async function webgpuPeer({ max = 4096, tilings = false } = {}) {
-  const gpu = await gpuEntry();
+  const gpu = await webgpuEntry();
   const info = await wg.init({ backend: 'webgpu', gpu });
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -127,10 +109,10 @@ export async function webgpuPeer({ max = 4096, tilings = false } = {}) {
       `${(peer / ours).toFixed(2)}x`,
     ]);
   }
-  table(['GEMM', 'wasmgrad', 'rate', 'tfjs-webgpu', 'rate', 'speed-up'], rows);
+  printTable(['GEMM', 'wasmgrad', 'rate', 'tfjs-webgpu', 'rate', 'speed-up'], rows);
   if (tilings) {
     console.log(`\nwasmgrad's GEMM tilings (GFLOP/s; tile M x N / K slab, u: unrolled; 'auto' picks by size):`);
-    table(['GEMM', ...TILINGS.map(([name]) => name)], tilingRows);
+    printTable(['GEMM', ...TILINGS.map(([name]) => name)], tilingRows);
   }
 }
 

@@ -16,14 +16,7 @@
 import { pathToFileURL } from 'node:url';
 import { ENGINE } from '../dist/engine/engine.js';
 import * as wg from '../dist/index.js';
-import { fmtTime, measure } from './lib.mjs';
-
-async function gpuEntry() {
-  if (globalThis.navigator?.gpu) return globalThis.navigator.gpu;
-  const { create, globals } = await import('webgpu');
-  Object.assign(globalThis, globals);
-  return create([]);
-}
+import { fmtTime, measure, printTable, webgpuEntry } from './lib.mjs';
 
 /**
  * Median seconds per GPU op: `reps` ops recorded, then one wait for the queue.
@@ -77,11 +70,7 @@ function report(title, rows, unit) {
     fmtTime(r.read),
     `${(r.cpu / r.gpu).toFixed(2)}x`,
   ]);
-  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (c) => `| ${c.map((s, i) => s.padEnd(w[i])).join(' | ')} |`;
-  console.log(fmt(head));
-  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-  for (const l of lines) console.log(fmt(l));
+  printTable(head, lines);
   // The crossover: the first size from which the GPU wins at every larger size of the sweep.
   let at = null;
   for (let i = rows.length - 1; i >= 0 && rows[i].gpu < rows[i].cpu; i--) at = rows[i];
@@ -111,7 +100,7 @@ async function sweep(problems, make, gpu) {
 export async function webgpu(_wg = wg, _tf = null, { max = 1024, families = [] } = {}) {
   const MAX = max;
   await wg.init({ backend: 'wasm' });
-  const info = await wg.init({ backend: 'webgpu', gpu: await gpuEntry() });
+  const info = await wg.init({ backend: 'webgpu', gpu: await webgpuEntry() });
   const gpu = ENGINE.backend;
   console.log(`webgpu vs wasm: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, adapter '${info.adapter}'`);
   console.log('NOTE: on a software adapter (lavapipe, SwiftShader) only correctness of the harness is meaningful, not the speed.');

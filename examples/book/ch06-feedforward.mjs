@@ -6,7 +6,7 @@
 import * as wg from 'wasmgrad';
 import { graphDiagram, lineChart, row, scatter } from '../lib/svg.mjs';
 import { describeStep, diagramOf, Graph } from './lib/backprop-graph.mjs';
-import { digitsSplit, isMain, pct, printHeadline, writeSvg } from './lib/deep-networks.mjs';
+import { digitsSplit, isMain, main, pct, writeSvg } from './lib/deep-networks.mjs';
 
 const { nn, optim, data } = wg;
 const XOR_X = [
@@ -277,10 +277,4 @@ export async function run({ fast = false, out = 'out/book', log = () => {} } = {
   };
 }
 
-if (isMain(import.meta.url)) {
-  const t0 = performance.now();
-  const { headline, files } = await run({ log: console.log });
-  console.log('\nheadline:');
-  printHeadline(headline);
-  console.log(`wrote ${files.join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
+if (isMain(import.meta.url)) await main(run);

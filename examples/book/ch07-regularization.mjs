@@ -6,7 +6,7 @@
 //   node examples/book/ch07-regularization.mjs
 import * as wg from 'wasmgrad';
 import { color, lineChart, row } from '../lib/svg.mjs';
-import { isMain, pct, printHeadline, release, snapshot, writeSvg } from './lib/deep-networks.mjs';
+import { isMain, main, pct, release, snapshot, writeSvg } from './lib/deep-networks.mjs';
 
 const { nn, optim, data } = wg;
 // A fairly high rate, so that the baseline over-fits within the fast run's 40
@@ -238,10 +238,4 @@ export async function run({ fast = false, out = 'out/book', log = () => {} } = {
   };
 }
 
-if (isMain(import.meta.url)) {
-  const t0 = performance.now();
-  const { headline, files } = await run({ log: console.log });
-  console.log('\nheadline:');
-  printHeadline(headline);
-  console.log(`wrote ${files.join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
+if (isMain(import.meta.url)) await main(run);

@@ -6,7 +6,7 @@
 //   node examples/book/ch08-optimization.mjs
 import * as wg from 'wasmgrad';
 import { color, lineChart, row, scatter } from '../lib/svg.mjs';
-import { digitsSplit, isMain, pct, printHeadline, writeSvg } from './lib/deep-networks.mjs';
+import { digitsSplit, isMain, main, pct, writeSvg } from './lib/deep-networks.mjs';
 
 const { nn, optim, data } = wg;
 
@@ -220,10 +220,4 @@ export async function run({ fast = false, out = 'out/book', log = () => {} } = {
   return { headline, files };
 }
 
-if (isMain(import.meta.url)) {
-  const t0 = performance.now();
-  const { headline, files } = await run({ log: console.log });
-  console.log('\nheadline:');
-  printHeadline(headline);
-  console.log(`wrote ${files.join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
+if (isMain(import.meta.url)) await main(run);

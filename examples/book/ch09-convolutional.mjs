@@ -5,7 +5,7 @@
 //   node examples/book/ch09-convolutional.mjs
 import * as wg from 'wasmgrad';
 import { imageGrid, lineChart, row } from '../lib/svg.mjs';
-import { digitsSplit, isMain, pct, printHeadline, writeSvg } from './lib/deep-networks.mjs';
+import { digitsSplit, isMain, main, pct, writeSvg } from './lib/deep-networks.mjs';
 
 const { nn, optim, data } = wg;
 const FILTERS = 16;
@@ -198,10 +198,4 @@ export async function run({ fast = false, out = 'out/book', log = () => {} } = {
   };
 }
 
-if (isMain(import.meta.url)) {
-  const t0 = performance.now();
-  const { headline, files } = await run({ log: console.log });
-  console.log('\nheadline:');
-  printHeadline(headline);
-  console.log(`wrote ${files.join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
+if (isMain(import.meta.url)) await main(run);

@@ -97,6 +97,18 @@ export interface Input {
   sliced?: boolean;
 }
 
+/** An input of the given shape with values uniform in [-1, 1). */
+export function randomInput(r: Random, shape: number[], extra: Partial<Input> = {}): Input {
+  return {
+    data: uniform(
+      r,
+      shape.reduce((a, b) => a * b, 1),
+    ),
+    shape,
+    ...extra,
+  };
+}
+
 /** Places an input on the current backend, as a contiguous tensor or as a strided view of the same values. */
 export function place(inp: Input): wg.Tensor {
   const dtype = inp.dtype ?? 'float32';

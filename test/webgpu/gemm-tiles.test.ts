@@ -6,18 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseTile, gemmTiling, type LargeTile } from '../../src/backends/webgpu/kernels/gemm-large.js';
 import { compareAsyncOn, setupWebGpu } from '../helpers/async.js';
-import { type Input, rng, uniform, wg } from '../helpers/index.js';
+import { randomInput, rng, uniform, wg } from '../helpers/index.js';
 import { CONV_CASES, MATMUL_CASES } from '../ops/cases/linalg.js';
 
 const TOL = { rtol: 1e-4, atol: 1e-4 };
-const mat = (r: ReturnType<typeof rng>, shape: number[], extra: Partial<Input> = {}): Input => ({
-  data: uniform(
-    r,
-    shape.reduce((a, b) => a * b, 1),
-  ),
-  shape,
-  ...extra,
-});
+const mat = randomInput;
 
 const TILINGS: { name: string; tile: LargeTile | 'small' }[] = [
   { name: '32x32', tile: 'small' },

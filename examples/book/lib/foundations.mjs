@@ -1,6 +1,6 @@
-// Helpers shared by the chapters of Part I and III of the book examples (2 to
-// 5, 13 and 14): running a chapter as a script, writing its plots, printing
-// its headline, and reading tensors into plain arrays for the plots.
+// Helpers shared by the chapters of the book examples (2 to 9, 13 and 14; Part
+// II through deep-networks.mjs): running a chapter as a script, writing its
+// plots, printing its headline, and reading tensors into plain arrays.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

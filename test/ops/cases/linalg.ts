@@ -1,17 +1,10 @@
 // The linear-algebra case table of the shared op suite: matmul in all of
 // torch.matmul's forms, convolution (and its backward convolutions), pooling.
 import { type CaseGroup, group } from '../../helpers/cases.js';
-import { EDGE_SIZES, type Input, rng, uniform, wg } from '../../helpers/index.js';
+import { EDGE_SIZES, type Input, randomInput, rng, wg } from '../../helpers/index.js';
 
 const TOL = { rtol: 1e-4, atol: 1e-4 };
-const mat = (r: ReturnType<typeof rng>, shape: number[], extra: Partial<Input> = {}): Input => ({
-  data: uniform(
-    r,
-    shape.reduce((a, b) => a * b, 1),
-  ),
-  shape,
-  ...extra,
-});
+const mat = randomInput;
 
 export const MATMUL_CASES: CaseGroup[] = [
   group('2-D over the tile edges, in all four transpose combinations', async (cmp) => {

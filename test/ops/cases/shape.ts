@@ -1,16 +1,9 @@
 // The movement, joining, indexing and loss case table of the shared op suite.
 import { type CaseGroup, group } from '../../helpers/cases.js';
-import { type Input, rng, uniform, wg } from '../../helpers/index.js';
+import { type Input, randomInput, rng, uniform, wg } from '../../helpers/index.js';
 
 const TOL = { rtol: 1e-5, atol: 1e-5 };
-const t = (r: ReturnType<typeof rng>, shape: number[], extra: Partial<Input> = {}): Input => ({
-  data: uniform(
-    r,
-    shape.reduce((a, b) => a * b, 1),
-  ),
-  shape,
-  ...extra,
-});
+const t = randomInput;
 const idx = (data: number[], shape = [data.length]): Input => ({ data, shape, dtype: 'int32' });
 
 export const MOVEMENT_CASES: CaseGroup[] = [

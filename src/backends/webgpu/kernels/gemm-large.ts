@@ -155,15 +155,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l3: vec
 }`;
 }
 
-/** Workgroup counts for an M x N result over `batches` batches with a tileM x tileN tile (z is at most 65535 per dispatch). */
-export function tileChunks(M: number, N: number, batches: number, tileM: number, tileN: number): { first: number; groups: [number, number, number] }[] {
-  const out: { first: number; groups: [number, number, number] }[] = [];
-  const gx = Math.max(1, Math.ceil(N / tileN));
-  const gy = Math.max(1, Math.ceil(M / tileM));
-  for (let first = 0; first < batches; first += 65535) out.push({ first, groups: [gx, gy, Math.min(65535, batches - first)] });
-  return out;
-}
-
 /**
  * Which GEMM a product of this shape runs on: the first large tile that still
  * gives enough workgroups to fill a large GPU (`minGroups`) and wastes little
@@ -201,6 +192,6 @@ export function planGemm(M: number, N: number, batches: number, shader: GemmShad
   return {
     key: tile ? `${tile.rm}${tile.rn}${tile.bk}${tile.unroll ? 'u' : ''}` : '32',
     code: (u: string) => (tile ? gemmLargeSource(shader, tile, u, prelude) : gemmSource(shader, u, prelude)),
-    chunks: tile ? tileChunks(M, N, batches, 64 * tile.rm, 64 * tile.rn) : gemmChunks(M, N, batches),
+    chunks: tile ? gemmChunks(M, N, batches, 64 * tile.rm, 64 * tile.rn) : gemmChunks(M, N, batches),
   };
 }

@@ -127,11 +127,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l3: vec
 }`;
 }
 
-/** Workgroup counts for an M x N result over `batches` batches starting at `first` (z is at most 65535 per dispatch). */
-export function gemmChunks(M: number, N: number, batches: number): { first: number; groups: [number, number, number] }[] {
+/** Workgroup counts for an M x N result over `batches` batches with a tileM x tileN tile, from batch `first` on (z is at most 65535 per dispatch). */
+export function gemmChunks(M: number, N: number, batches: number, tileM = TILE, tileN = TILE): { first: number; groups: [number, number, number] }[] {
   const out: { first: number; groups: [number, number, number] }[] = [];
-  const gx = Math.max(1, Math.ceil(N / TILE));
-  const gy = Math.max(1, Math.ceil(M / TILE));
+  const gx = Math.max(1, Math.ceil(N / tileN));
+  const gy = Math.max(1, Math.ceil(M / tileM));
   for (let first = 0; first < batches; first += 65535) out.push({ first, groups: [gx, gy, Math.min(65535, batches - first)] });
   return out;
 }
